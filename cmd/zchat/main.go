@@ -1,0 +1,53 @@
+// Command zchat is the single binary of the zchat system: one subcommand per
+// component (broker, proxy, reference, server, up) and per client action.
+// main only parses flags and wires packages together; behaviour lives in
+// internal/.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/alecthomas/kong"
+)
+
+// CLI is the command-line contract relied on by operators, scripts and the
+// compose file. Every flag can also be set as ZCHAT_<FLAG>.
+type CLI struct {
+	Globals
+
+	Up        UpCmd        `cmd:"" help:"Run a whole local cluster (reference, broker, proxy, servers, bots) as child processes."`
+	Broker    BrokerCmd    `cmd:"" help:"Run the request broker (ROUTER for clients, DEALER for servers)."`
+	Proxy     ProxyCmd     `cmd:"" help:"Run the publication proxy (XSUB for servers, XPUB for subscribers)."`
+	Reference ReferenceCmd `cmd:"" help:"Run the server registry (rank, list, heartbeat)."`
+	Server    ServerCmd    `cmd:"" help:"Run a chat server replica."`
+
+	Login    LoginCmd    `cmd:"" help:"Log in as a user (registers the name)."`
+	Users    UsersCmd    `cmd:"" help:"List registered users."`
+	Channels ChannelsCmd `cmd:"" help:"List channels."`
+	Create   CreateCmd   `cmd:"" help:"Create a channel."`
+	Post     PostCmd     `cmd:"" help:"Post a message to a channel."`
+	Send     SendCmd     `cmd:"" help:"Send a private message to a user."`
+	History  HistoryCmd  `cmd:"" help:"Show stored posts of a channel or private messages of a user."`
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var cli CLI
+	kctx := kong.Parse(&cli,
+		kong.Name("zchat"),
+		kong.Description("zchat: a distributed chat over ZeroMQ and MessagePack."),
+		kong.UsageOnError(),
+		kong.DefaultEnvars("ZCHAT"),
+		kong.BindTo(ctx, (*context.Context)(nil)),
+		kong.Bind(&cli.Globals),
+	)
+	if err := kctx.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "zchat:", err)
+		os.Exit(1)
+	}
+}
