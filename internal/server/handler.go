@@ -1,0 +1,142 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"zchat"
+	"zchat/internal/clock"
+	"zchat/internal/wire"
+)
+
+// Store is what the handler needs from storage.
+type Store interface {
+	Submit(ctx context.Context, cmd zchat.Command) (zchat.Committed, error)
+	Users() ([]string, error)
+	Channels() ([]string, error)
+	History(ctx context.Context, q zchat.HistoryQuery) ([]zchat.Event, error)
+}
+
+// Replicator decides when an accepted event may be acknowledged; the
+// default acknowledges after the local commit.
+type Replicator interface {
+	WaitReplicated(ctx context.Context, ev zchat.Event) error
+}
+
+// Publication is one message for the proxy: [Topic, Payload].
+type Publication struct {
+	Topic   string
+	Payload []byte
+}
+
+// Outcome is what handling one request produced: the reply frame and, for
+// accepted posts and private messages, one publication.
+type Outcome struct {
+	Reply       []byte
+	Publication *Publication
+}
+
+// Handler answers client requests. It is safe for concurrent use.
+type Handler struct {
+	Name       string
+	Store      Store
+	Replicator Replicator
+	Lamport    *clock.Lamport
+	Physical   *clock.Physical
+	Limits     zchat.Limits
+	Log        *slog.Logger
+	Extensions map[string]Service // extra services (status, ...) keyed by name
+}
+
+// Service handles one request whose envelope is already decoded. It returns
+// the reply data and optionally an event to publish.
+type Service func(ctx context.Context, m wire.Message) (map[string]any, *zchat.Event)
+
+// Handle decodes one request frame and always produces a reply.
+func (h *Handler) Handle(ctx context.Context, frame []byte) Outcome {
+	m, err := wire.Decode(frame, h.Limits.MaxFrame)
+	if m.Clock > 0 {
+		h.Lamport.Observe(m.Clock)
+	}
+	if err != nil {
+		return h.reply(m, wire.ErrorData(err.Error()), nil)
+	}
+	svc := h.service(m.Service)
+	if svc == nil {
+		return h.reply(m, wire.ErrorData(fmt.Sprintf("unknown service %q", m.Service)), nil)
+	}
+	data, ev := svc(ctx, m)
+	return h.reply(m, data, ev)
+}
+
+func (h *Handler) service(name string) Service {
+	switch name {
+	case "login":
+		return h.login
+	case "users":
+		return h.users
+	case "channel":
+		return h.channel
+	case "channels":
+		return h.channels
+	case "publish":
+		return h.publish
+	case "message":
+		return h.message
+	case "history":
+		return h.history
+	}
+	return h.Extensions[name]
+}
+
+// reply encodes the reply after the publication, so that a client that sees
+// its OK and then subscribes to history never misses its own message.
+func (h *Handler) reply(m wire.Message, data map[string]any, ev *zchat.Event) Outcome {
+	out := Outcome{}
+	if ev != nil {
+		out.Publication = h.publication(*ev)
+	}
+	data["server"] = h.Name
+	b, err := wire.Encode(m.Encoding, replyService(m), data, h.Lamport.Tick(), h.Physical.Seconds())
+	if err != nil {
+		h.Log.Error("encode reply", "service", m.Service, "err", err)
+		b, _ = wire.Encode(m.Encoding, replyService(m), wire.ErrorData("internal error"), h.Lamport.Now(), h.Physical.Seconds())
+	}
+	out.Reply = b
+	return out
+}
+
+func replyService(m wire.Message) string {
+	if m.Service == "" {
+		return "error"
+	}
+	return m.Service
+}
+
+// failure turns an error into the standard error reply data, keeping
+// internal details out of user-facing text.
+func (h *Handler) failure(err error) map[string]any {
+	var fe *wire.FieldError
+	switch {
+	case errors.As(err, &fe), isDomainError(err):
+		return wire.ErrorData(err.Error())
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return wire.ErrorData("request timed out on the server: " + err.Error())
+	}
+	h.Log.Error("request failed", "err", err)
+	return wire.ErrorData("internal error: " + err.Error())
+}
+
+func isDomainError(err error) bool {
+	for _, d := range []error{zchat.ErrChannelExists, zchat.ErrNoSuchChannel, zchat.ErrNoSuchUser, zchat.ErrBadCursor, errInvalid} {
+		if errors.Is(err, d) {
+			return true
+		}
+	}
+	return false
+}
+
+// errInvalid marks input that breaks a limit.
+var errInvalid = errors.New("invalid request")

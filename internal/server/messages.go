@@ -1,0 +1,95 @@
+package server
+
+import (
+	"context"
+
+	"zchat"
+	"zchat/internal/wire"
+)
+
+func (h *Handler) publish(ctx context.Context, m wire.Message) (map[string]any, *zchat.Event) {
+	user, err := h.name(m, "user", "user")
+	if err != nil {
+		return h.failure(err), nil
+	}
+	channel, err := h.name(m, "channel", "channel")
+	if err != nil {
+		return h.failure(err), nil
+	}
+	return h.accept(ctx, m, zchat.KindPost, user, channel)
+}
+
+func (h *Handler) message(ctx context.Context, m wire.Message) (map[string]any, *zchat.Event) {
+	src, err := h.name(m, "src", "user")
+	if err != nil {
+		return h.failure(err), nil
+	}
+	dst, err := h.name(m, "dst", "user")
+	if err != nil {
+		return h.failure(err), nil
+	}
+	return h.accept(ctx, m, zchat.KindPrivate, src, dst)
+}
+
+// accept stores a post or private message and returns the event to publish
+// (none for a retried request already stored).
+func (h *Handler) accept(ctx context.Context, m wire.Message, kind zchat.Kind, user, target string) (map[string]any, *zchat.Event) {
+	text, err := m.String("message")
+	if err != nil {
+		return h.failure(err), nil
+	}
+	if err := h.Limits.CheckMessage(text); err != nil {
+		return h.failure(invalid(err)), nil
+	}
+	c, err := h.Store.Submit(ctx, h.command(kind, user, target, text, m))
+	if err == nil {
+		err = h.replicated(ctx, c)
+	}
+	if err != nil {
+		return h.failure(err), nil
+	}
+	data := map[string]any{"status": wire.StatusOK, "id": c.Event.ID()}
+	if c.Duplicate {
+		return data, nil
+	}
+	return data, &c.Event
+}
+
+func (h *Handler) history(ctx context.Context, m wire.Message) (map[string]any, *zchat.Event) {
+	q, err := historyQuery(m)
+	if err != nil {
+		return h.failure(err), nil
+	}
+	events, err := h.Store.History(ctx, q)
+	if err != nil {
+		return h.failure(err), nil
+	}
+	msgs := make([]map[string]any, len(events))
+	for i, ev := range events {
+		msgs[i] = eventFields(ev)
+	}
+	return map[string]any{"status": wire.StatusOK, "messages": msgs}, nil
+}
+
+func historyQuery(m wire.Message) (zchat.HistoryQuery, error) {
+	var q zchat.HistoryQuery
+	var err error
+	fields := []struct {
+		name string
+		dst  *string
+	}{{"channel", &q.Channel}, {"user", &q.User}, {"peer", &q.Peer}, {"before", &q.Before}, {"after", &q.After}}
+	for _, f := range fields {
+		if *f.dst, err = m.OptString(f.name); err != nil {
+			return q, err
+		}
+	}
+	if (q.Channel == "") == (q.User == "") {
+		return q, invalid(errHistoryTarget)
+	}
+	limit, err := m.OptInt("limit", 100)
+	if err != nil {
+		return q, err
+	}
+	q.Limit = int(min(max(limit, 1), 1000))
+	return q, nil
+}
