@@ -7,6 +7,8 @@ import (
 	"time"
 
 	zmq "github.com/pebbe/zmq4"
+
+	"zchat/internal/transport"
 )
 
 // publisher owns the PUB socket connected to the proxy's XSUB side.
@@ -22,7 +24,7 @@ func (p *publisher) run(ctx context.Context) error {
 		return fmt.Errorf("publisher socket: %w", err)
 	}
 	defer pub.Close()
-	setLiveness(pub)
+	transport.SetLiveness(pub)
 	pub.SetSndhwm(100000)
 	if err := pub.Connect(p.endpoint); err != nil {
 		return fmt.Errorf("connect proxy %s: %w", p.endpoint, err)
@@ -46,7 +48,7 @@ func (p *publisher) send(pub *zmq.Socket, m Publication) {
 
 // flush sends what handlers queued during shutdown.
 func (p *publisher) flush(pub *zmq.Socket) {
-	deadline := time.After(drainTimeout)
+	deadline := time.After(transport.DrainTimeout)
 	for {
 		select {
 		case m := <-p.in:

@@ -2,13 +2,16 @@ package server
 
 import (
 	"context"
+
 	"fmt"
+	zmq "github.com/pebbe/zmq4"
 	"log/slog"
 	"time"
 
 	"zchat"
 	"zchat/internal/clock"
 	"zchat/internal/store"
+	"zchat/internal/transport"
 )
 
 // Config is everything a server replica needs to run.
@@ -63,11 +66,35 @@ func serve(ctx context.Context, cfg Config, h *Handler, log *slog.Logger) error 
 	pubCtx, stopPub := context.WithCancel(context.WithoutCancel(ctx))
 	pubDone := make(chan error, 1)
 	go func() { pubDone <- (&publisher{endpoint: cfg.Proxy, in: pubs, log: log}).run(pubCtx) }()
-	fe := &frontend{endpoint: cfg.Broker, maxInflight: cfg.MaxInflight, handle: h.Handle, publish: pubs, log: log}
-	err := fe.run(ctx)
+	err := serveBroker(ctx, cfg, h, pubs, log)
 	stopPub()
 	if perr := <-pubDone; err == nil {
 		err = perr
 	}
 	return err
+}
+
+// serveBroker answers requests from the broker's backend over a DEALER, with
+// many requests in flight so one slow commit does not serialize the cluster.
+func serveBroker(ctx context.Context, cfg Config, h *Handler, pubs chan<- Publication, log *slog.Logger) error {
+	sock, err := zmq.NewSocket(zmq.DEALER)
+	if err != nil {
+		return fmt.Errorf("broker socket: %w", err)
+	}
+	transport.SetLiveness(sock)
+	sock.SetRcvhwm(100000)
+	sock.SetSndhwm(100000)
+	if err := sock.Connect(cfg.Broker); err != nil {
+		sock.Close()
+		return fmt.Errorf("connect broker %s: %w", cfg.Broker, err)
+	}
+	handle := func(ctx context.Context, body []byte) []byte {
+		out := h.Handle(ctx, body)
+		if out.Publication != nil {
+			pubs <- *out.Publication
+		}
+		return out.Reply
+	}
+	r := &transport.Responder{Socket: sock, MaxInflight: cfg.MaxInflight, Handle: handle, Log: log}
+	return r.Run(ctx)
 }

@@ -1,0 +1,119 @@
+package transport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	zmq "github.com/pebbe/zmq4"
+)
+
+func freeEndpoint(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return fmt.Sprintf("tcp://%s", l.Addr())
+}
+
+// startEcho serves an echo responder on a ROUTER bound to a free port; the
+// handler sleeps so that requests overlap.
+func startEcho(t *testing.T) string {
+	t.Helper()
+	endpoint := freeEndpoint(t)
+	sock, err := zmq.NewSocket(zmq.ROUTER)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sock.Bind(endpoint); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &Responder{Socket: sock, Log: slog.Default(), Handle: func(ctx context.Context, body []byte) []byte {
+		time.Sleep(5 * time.Millisecond)
+		return append([]byte("re:"), body...)
+	}}
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return endpoint
+}
+
+func TestCallerPipelinesAndMatchesReplies(t *testing.T) {
+	endpoint := startEcho(t)
+	c, err := Dial(endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var wg sync.WaitGroup
+	errs := make(chan error, 200)
+	start := time.Now()
+	for i := range 200 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			want := fmt.Sprintf("req-%d", i)
+			got, err := c.Call(ctx, []byte(want))
+			if err != nil || string(got) != "re:"+want {
+				errs <- fmt.Errorf("call %d: %q %v", i, got, err)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	// 200 requests of 5 ms each served one at a time would take a second.
+	if elapsed := time.Since(start); elapsed > 900*time.Millisecond {
+		t.Logf("pipelined calls took %v; are requests overlapping?", elapsed)
+	}
+}
+
+func TestCallerFailsFastWithoutPeer(t *testing.T) {
+	c, err := Dial(freeEndpoint(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	_, err = c.Call(ctx, []byte("x"))
+	if !errors.Is(err, ErrUnreachable) {
+		t.Fatalf("want ErrUnreachable, got %v", err)
+	}
+}
+
+func TestResponderAnswersREQ(t *testing.T) {
+	endpoint := startEcho(t)
+	req, _ := zmq.NewSocket(zmq.REQ)
+	defer req.Close()
+	req.SetRcvtimeo(3 * time.Second)
+	req.Connect(endpoint)
+	req.Send("hello", 0)
+	got, err := req.Recv(0)
+	if err != nil || got != "re:hello" {
+		t.Fatalf("got %q %v", got, err)
+	}
+}
+
+func TestCloseFailsPendingCalls(t *testing.T) {
+	c, err := Dial(freeEndpoint(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	if _, err := c.Call(context.Background(), []byte("x")); err == nil {
+		t.Fatal("call after close succeeded")
+	}
+}
