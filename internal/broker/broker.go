@@ -1,0 +1,68 @@
+// Package broker is the request broker of the standard topology: a ROUTER
+// bound for the clients' REQ sockets and a DEALER bound for the servers
+// (DEALER or REP), joined by libzmq's proxy, which spreads requests
+// round-robin over the connected servers and routes replies back by the
+// ROUTER's identity envelope.
+//
+// Both sockets send ZMTP heartbeats: a server that dies or stops (SIGSTOP)
+// is disconnected within about a second, after which the DEALER no longer
+// routes requests to it. Requests already queued to that server are lost;
+// clients retry (lazy pirate). libzmq's proxy forwards only when the
+// destination can accept a message, so with no server connected requests
+// wait in the ROUTER's queue (up to the high-water mark) instead of
+// blocking the proxy, and shutdown stays prompt.
+package broker
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"time"
+
+	zmq "github.com/pebbe/zmq4"
+
+	"zchat/internal/zmqx"
+)
+
+// Config says where the broker listens.
+type Config struct {
+	Frontend string // ROUTER endpoint for clients, e.g. tcp://*:5555
+	Backend  string // DEALER endpoint for servers, e.g. tcp://*:5556
+	Logger   *slog.Logger
+}
+
+// socketOptions bound memory per peer (10k messages of a few hundred bytes)
+// and shutdown time, and detect dead peers quickly.
+var socketOptions = zmqx.Options{
+	HWM:       10000,
+	Linger:    200 * time.Millisecond,
+	Heartbeat: zmqx.DefaultHeartbeat,
+}
+
+// Run binds both sockets and forwards until ctx is cancelled (nil error)
+// or the proxy fails.
+func Run(ctx context.Context, cfg Config) error {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	zctx, err := zmq.NewContext()
+	if err != nil {
+		return err
+	}
+	defer zctx.Term()
+	front, err := zmqx.Bind(zctx, zmq.ROUTER, cfg.Frontend, socketOptions)
+	if err != nil {
+		return err
+	}
+	defer front.Close()
+	back, err := zmqx.Bind(zctx, zmq.DEALER, cfg.Backend, socketOptions)
+	if err != nil {
+		return err
+	}
+	defer back.Close()
+	log.Info("broker running", "frontend", cfg.Frontend, "backend", cfg.Backend)
+	err = zmqx.Steer(ctx, zctx, front, back)
+	log.Info("broker stopped", "err", err)
+	return err
+}

@@ -1,0 +1,260 @@
+package broker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	zmq "github.com/pebbe/zmq4"
+)
+
+// workerEnv makes the test binary run as an echo worker (a real process
+// that the test can SIGSTOP) instead of running the tests.
+const workerEnv = "ZCHAT_BROKER_TEST_WORKER"
+
+func TestMain(m *testing.M) {
+	if ep := os.Getenv(workerEnv); ep != "" {
+		runWorker(context.Background(), ep, "proc")
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func freeEndpoint(t *testing.T) string {
+	t.Helper()
+	for {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := l.Addr().(*net.TCPAddr).Port
+		l.Close()
+		if port < 5555 || port > 5559 {
+			return fmt.Sprintf("tcp://127.0.0.1:%d", port)
+		}
+	}
+}
+
+// startBroker runs the broker until the test ends and returns its
+// endpoints.
+func startBroker(t *testing.T) (front, back string) {
+	t.Helper()
+	front, back = freeEndpoint(t), freeEndpoint(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, Config{Frontend: front, Backend: back}) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	})
+	return front, back
+}
+
+// runWorker echoes requests as "name:body" on a DEALER until ctx is done.
+func runWorker(ctx context.Context, backend, name string) {
+	s, err := zmq.NewSocket(zmq.DEALER)
+	if err != nil {
+		panic(err)
+	}
+	defer s.Close()
+	s.SetLinger(0)
+	s.SetRcvtimeo(50 * time.Millisecond)
+	if err := s.Connect(backend); err != nil {
+		panic(err)
+	}
+	for ctx.Err() == nil {
+		frames, err := s.RecvMessageBytes(0)
+		if err != nil {
+			continue
+		}
+		last := len(frames) - 1
+		frames[last] = []byte(name + ":" + string(frames[last]))
+		s.SendMessage(frames)
+	}
+}
+
+// startWorker runs an in-process worker until the returned stop is called.
+func startWorker(t *testing.T, backend, name string) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); runWorker(ctx, backend, name) }()
+	var once sync.Once
+	stop = func() { once.Do(func() { cancel(); wg.Wait() }) }
+	t.Cleanup(stop)
+	return stop
+}
+
+// client is a lazy-pirate REQ client: on timeout it drops the socket.
+type client struct {
+	t        *testing.T
+	endpoint string
+	sock     *zmq.Socket
+}
+
+var errTimeout = errors.New("timeout")
+
+func (c *client) call(body string, timeout time.Duration) (string, error) {
+	if c.sock == nil {
+		s, err := zmq.NewSocket(zmq.REQ)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		s.SetLinger(0)
+		s.SetRcvtimeo(timeout)
+		if err := s.Connect(c.endpoint); err != nil {
+			c.t.Fatal(err)
+		}
+		c.sock = s
+	}
+	if _, err := c.sock.Send(body, 0); err != nil {
+		return "", err
+	}
+	reply, err := c.sock.Recv(0)
+	if err != nil {
+		c.close()
+		return "", errTimeout
+	}
+	return reply, nil
+}
+
+func (c *client) close() {
+	if c.sock != nil {
+		c.sock.Close()
+		c.sock = nil
+	}
+}
+
+// who asks until it gets an answer and returns the answering worker.
+func (c *client) who(i int) string {
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		reply, err := c.call(fmt.Sprint(i), 300*time.Millisecond)
+		if err == nil {
+			name, body, _ := strings.Cut(reply, ":")
+			if body != fmt.Sprint(i) {
+				c.t.Fatalf("reply %q to request %d", reply, i)
+			}
+			return name
+		}
+	}
+	c.t.Fatalf("request %d: no reply before deadline", i)
+	return ""
+}
+
+// waitBoth sends requests until both workers have answered: connections
+// are asynchronous, so the first requests may all go to one worker.
+func waitBoth(t *testing.T, c *client, a, b string) {
+	t.Helper()
+	seen := map[string]int{}
+	deadline := time.Now().Add(5 * time.Second)
+	for i := 0; seen[a] == 0 || seen[b] == 0; i++ {
+		if time.Now().After(deadline) {
+			t.Fatalf("answers per worker: %v", seen)
+		}
+		seen[c.who(i)]++
+	}
+}
+
+func TestSpreadsOverWorkersAndSurvivesOne(t *testing.T) {
+	front, back := startBroker(t)
+	stopA := startWorker(t, back, "a")
+	startWorker(t, back, "b")
+	c := &client{t: t, endpoint: front}
+	defer c.close()
+	waitBoth(t, c, "a", "b")
+
+	seen := map[string]int{}
+	for i := 0; i < 40; i++ {
+		seen[c.who(i)]++
+	}
+	if seen["a"] < 10 || seen["b"] < 10 {
+		t.Fatalf("round-robin expected, got %v", seen)
+	}
+
+	stopA() // closes a's socket: the broker sees the disconnect
+	for i := 0; i < 20; i++ {
+		if w := c.who(i); w != "b" {
+			t.Fatalf("request %d answered by %q after a stopped", i, w)
+		}
+	}
+}
+
+// A stopped (SIGSTOP) server keeps its TCP connection open; only ZMTP
+// heartbeats make the broker drop it.
+func TestHeartbeatDropsStoppedWorker(t *testing.T) {
+	front, back := startBroker(t)
+	startWorker(t, back, "live")
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), workerEnv+"="+back)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	c := &client{t: t, endpoint: front}
+	defer c.close()
+	waitBoth(t, c, "live", "proc")
+
+	if err := cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	// Within a few heartbeat timeouts, requests stop timing out.
+	deadline := time.Now().Add(5 * time.Second)
+	clean := 0
+	for i := 0; clean < 20; i++ {
+		if time.Now().After(deadline) {
+			t.Fatalf("stopped worker still receives requests after 5s")
+		}
+		reply, err := c.call(fmt.Sprint(i), 300*time.Millisecond)
+		switch {
+		case err != nil:
+			clean = 0
+		case !strings.HasPrefix(reply, "live:"):
+			t.Fatalf("reply %q from a stopped worker", reply)
+		default:
+			clean++
+		}
+	}
+}
+
+func TestCancelStopsPromptlyWithPendingRequest(t *testing.T) {
+	front, back := freeEndpoint(t), freeEndpoint(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, Config{Frontend: front, Backend: back}) }()
+	c := &client{t: t, endpoint: front}
+	defer c.close()
+	if _, err := c.call("nobody answers", 200*time.Millisecond); err == nil {
+		t.Fatal("reply without workers")
+	}
+	start := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("Run did not return after cancel")
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("shutdown took %v", d)
+	}
+}
+
+func TestBindErrorIsReturned(t *testing.T) {
+	err := Run(context.Background(), Config{Frontend: "tcp://127.0.0.1:notaport", Backend: freeEndpoint(t)})
+	if err == nil {
+		t.Fatal("want a bind error")
+	}
+}

@@ -1,0 +1,75 @@
+// Package proxy is the publication proxy of the standard topology: an XSUB
+// bound for the servers' PUB sockets and an XPUB bound for the clients' SUB
+// sockets, joined by libzmq's proxy. Subscriptions flow upstream from XPUB
+// to XSUB, which forwards them to every connected publisher and replays the
+// whole set to a publisher that connects (or reconnects) later; messages
+// flow downstream and are filtered per subscriber by the XPUB.
+//
+// XPUB_VERBOSE is deliberately left off. Without it the XPUB forwards the
+// first subscription to a topic and the unsubscription of its last
+// subscriber, which is exactly what the publishers need. With it every
+// duplicate subscription is forwarded but (without XPUB_VERBOSER) only the
+// last unsubscription, so the XSUB's reference counts would never drop to
+// zero and publishers would keep sending topics nobody listens to. Neither
+// mode changes what subscribers receive: late-joining publishers learn all
+// current subscriptions from the XSUB either way.
+//
+// Publications are lossy under overload by design (a slow subscriber's queue
+// drops at the high-water mark instead of stalling everyone); history is how
+// a client recovers.
+package proxy
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"time"
+
+	zmq "github.com/pebbe/zmq4"
+
+	"zchat/internal/zmqx"
+)
+
+// Config says where the proxy listens.
+type Config struct {
+	XSub   string // endpoint for the servers' PUB sockets, e.g. tcp://*:5557
+	XPub   string // endpoint for the subscribers' SUB sockets, e.g. tcp://*:5558
+	Logger *slog.Logger
+}
+
+// socketOptions: a high-water mark well above libzmq's 1000 so that bursts
+// are not dropped (measured: unpaced publishing loses most messages at the
+// default), heartbeats to shed dead peers, bounded linger.
+var socketOptions = zmqx.Options{
+	HWM:       50000,
+	Linger:    200 * time.Millisecond,
+	Heartbeat: zmqx.DefaultHeartbeat,
+}
+
+// Run binds both sockets and forwards until ctx is cancelled (nil error)
+// or the proxy fails.
+func Run(ctx context.Context, cfg Config) error {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	zctx, err := zmq.NewContext()
+	if err != nil {
+		return err
+	}
+	defer zctx.Term()
+	xsub, err := zmqx.Bind(zctx, zmq.XSUB, cfg.XSub, socketOptions)
+	if err != nil {
+		return err
+	}
+	defer xsub.Close()
+	xpub, err := zmqx.Bind(zctx, zmq.XPUB, cfg.XPub, socketOptions)
+	if err != nil {
+		return err
+	}
+	defer xpub.Close()
+	log.Info("proxy running", "xsub", cfg.XSub, "xpub", cfg.XPub)
+	err = zmqx.Steer(ctx, zctx, xsub, xpub)
+	log.Info("proxy stopped", "err", err)
+	return err
+}
