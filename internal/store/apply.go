@@ -1,0 +1,201 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"zchat"
+)
+
+// batch is the writer's view of one transaction: the committed in-memory
+// state plus what this transaction added, so that a request sees the effects
+// of earlier requests of the same batch (a channel created, then posted to)
+// while the committed state stays untouched until the commit succeeds.
+type batch struct {
+	s        *Store
+	st       *statements // bound to the transaction
+	ctx      context.Context
+	users    map[string]struct{} // users added by this batch
+	channels map[string]struct{} // channels added by this batch
+	vector   map[string]uint64   // origins advanced by this batch
+	written  []zchat.Event       // events inserted, in order
+}
+
+func newBatch(s *Store, st *statements) *batch {
+	return &batch{
+		s:        s,
+		st:       st,
+		ctx:      context.Background(),
+		users:    map[string]struct{}{},
+		channels: map[string]struct{}{},
+		vector:   map[string]uint64{},
+	}
+}
+
+// The writer reads the committed maps without s.mu: it is the only goroutine
+// that changes them.
+
+func (b *batch) hasUser(name string) bool {
+	if _, ok := b.users[name]; ok {
+		return true
+	}
+	_, ok := b.s.users[name]
+	return ok
+}
+
+func (b *batch) hasChannel(name string) bool {
+	if _, ok := b.channels[name]; ok {
+		return true
+	}
+	_, ok := b.s.channels[name]
+	return ok
+}
+
+// seq is the highest contiguous seq of origin including this batch.
+func (b *batch) seq(origin string) uint64 {
+	if seq, ok := b.vector[origin]; ok {
+		return seq
+	}
+	return b.s.vector[origin]
+}
+
+// submit handles a local command. Rejections go into the result; the error
+// is for database failures only.
+func (b *batch) submit(cmd zchat.Command) (result, error) {
+	if cmd.ReqID != "" {
+		orig, found, err := b.findVisible(cmd.Kind, cmd.User, cmd.ReqID)
+		if err != nil {
+			return result{}, err
+		}
+		if found {
+			return result{committed: zchat.Committed{Event: orig, Duplicate: true}}, nil
+		}
+	}
+	if err := b.check(cmd); err != nil {
+		return result{err: err}, nil
+	}
+	e := zchat.Event{
+		Origin: b.s.origin,
+		Seq:    b.seq(b.s.origin) + 1,
+		Clock:  cmd.Clock,
+		Time:   cmd.Time,
+		Kind:   cmd.Kind,
+		User:   cmd.User,
+		Target: cmd.Target,
+		Text:   cmd.Text,
+		ReqID:  cmd.ReqID,
+	}
+	if err := b.write(e, false); err != nil {
+		return result{}, err
+	}
+	return result{committed: zchat.Committed{Event: e}}, nil
+}
+
+// check applies the rules that depend on the current state.
+func (b *batch) check(cmd zchat.Command) error {
+	switch cmd.Kind {
+	case zchat.KindChannel:
+		if b.hasChannel(cmd.Target) {
+			return zchat.ErrChannelExists
+		}
+	case zchat.KindPost:
+		if !b.hasChannel(cmd.Target) {
+			return zchat.ErrNoSuchChannel
+		}
+	case zchat.KindPrivate:
+		if !b.hasUser(cmd.Target) {
+			return zchat.ErrNoSuchUser
+		}
+	}
+	return nil
+}
+
+// apply stores the replicated events that are next in their origin's
+// sequence and returns them.
+func (b *batch) apply(events []zchat.Event) ([]zchat.Event, error) {
+	var applied []zchat.Event
+	for _, e := range events {
+		if e.Seq != b.seq(e.Origin)+1 {
+			continue // already stored, or beyond a gap
+		}
+		hidden, err := b.resolveDuplicate(e)
+		if err != nil {
+			return nil, err
+		}
+		if err := b.write(e, hidden); err != nil {
+			return nil, err
+		}
+		applied = append(applied, e)
+	}
+	return applied, nil
+}
+
+// resolveDuplicate decides, for a replicated post or private message, which
+// of two visible events with the same (Kind, User, ReqID) stays visible: the
+// smaller in (Clock, Origin, Seq). Every replica keeps the minimum of the
+// same set, whatever the arrival order, so histories converge. It reports
+// whether e itself must be hidden; if e wins, the other is hidden here.
+func (b *batch) resolveDuplicate(e zchat.Event) (bool, error) {
+	if e.ReqID == "" || (e.Kind != zchat.KindPost && e.Kind != zchat.KindPrivate) {
+		return false, nil
+	}
+	other, found, err := b.findVisible(e.Kind, e.User, e.ReqID)
+	if err != nil || !found {
+		return false, err
+	}
+	if other.Less(e) {
+		return true, nil
+	}
+	if _, err := b.st.hideEvent.ExecContext(b.ctx, other.Origin, int64(other.Seq)); err != nil {
+		return false, fmt.Errorf("hide %s: %w", other.ID(), err)
+	}
+	return false, nil
+}
+
+// findVisible returns the first visible event with the given request id,
+// including events written earlier in this transaction.
+func (b *batch) findVisible(kind zchat.Kind, user, reqID string) (zchat.Event, bool, error) {
+	e, err := scanEvent(b.st.findVisible.QueryRowContext(b.ctx, int(kind), user, reqID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return zchat.Event{}, false, nil
+	}
+	if err != nil {
+		return zchat.Event{}, false, fmt.Errorf("find request %q of %q: %w", reqID, user, err)
+	}
+	return e, true, nil
+}
+
+// write inserts e, updates the read models and the batch's overlay.
+func (b *batch) write(e zchat.Event, hidden bool) error {
+	_, err := b.st.insertEvent.ExecContext(b.ctx, e.Origin, int64(e.Seq), int64(e.Clock), e.Time,
+		int(e.Kind), e.User, e.Target, e.Text, e.ReqID, hidden)
+	if err != nil {
+		return fmt.Errorf("insert %s: %w", e.ID(), err)
+	}
+	switch e.Kind {
+	case zchat.KindLogin:
+		_, err = b.st.upsertUser.ExecContext(b.ctx, e.User, int64(e.Clock), e.Time, e.Origin, int64(e.Seq))
+		b.users[e.User] = struct{}{}
+	case zchat.KindChannel:
+		_, err = b.st.upsertChannel.ExecContext(b.ctx, e.Target, e.User, int64(e.Clock), e.Time, e.Origin, int64(e.Seq))
+		b.channels[e.Target] = struct{}{}
+	}
+	if err != nil {
+		return fmt.Errorf("update read model for %s: %w", e.ID(), err)
+	}
+	b.vector[e.Origin] = e.Seq
+	b.written = append(b.written, e)
+	return nil
+}
+
+// flushVector stores the advanced sequence numbers, once per origin.
+func (b *batch) flushVector() error {
+	for origin, seq := range b.vector {
+		if _, err := b.st.upsertVector.ExecContext(b.ctx, origin, int64(seq)); err != nil {
+			return fmt.Errorf("store vector of %s: %w", origin, err)
+		}
+	}
+	return nil
+}
