@@ -2,14 +2,16 @@ package server
 
 import (
 	"context"
-
 	"fmt"
-	zmq "github.com/pebbe/zmq4"
 	"log/slog"
+	"sync"
 	"time"
+
+	zmq "github.com/pebbe/zmq4"
 
 	"zchat"
 	"zchat/internal/clock"
+	"zchat/internal/registry"
 	"zchat/internal/store"
 	"zchat/internal/transport"
 )
@@ -20,12 +22,14 @@ type Config struct {
 	DataDir     string
 	Broker      string // broker backend endpoint (DEALER connects)
 	Proxy       string // proxy XSUB endpoint (PUB connects)
+	ProxySub    string // proxy XPUB endpoint (SUB connects, for topic "servers")
 	Reference   string
 	PeerBind    string
 	Advertise   string
 	Limits      zchat.Limits
 	ClockSkew   time.Duration
 	MaxInflight int
+	Heartbeat   time.Duration // interval of heartbeats to the reference
 	Logger      *slog.Logger
 }
 
@@ -41,6 +45,14 @@ func (c *Config) defaults() {
 	}
 }
 
+// Module is an optional part of a server, such as replication or
+// coordination: it answers some peer services and runs its own loops until
+// ctx ends.
+type Module interface {
+	Services() map[string]PeerService
+	Run(ctx context.Context) error
+}
+
 // Run serves until ctx is cancelled, then answers the requests already
 // accepted, flushes publications and closes the store.
 func Run(ctx context.Context, cfg Config) error {
@@ -51,32 +63,106 @@ func Run(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("open store: %w", err)
 	}
 	defer st.Close()
-	h := &Handler{
-		Name: cfg.Name, Store: st, Lamport: &clock.Lamport{}, Log: log,
-		Physical: clock.NewPhysical(cfg.ClockSkew, nil), Limits: cfg.Limits,
-	}
-	log.Info("serving", "broker", cfg.Broker, "proxy", cfg.Proxy, "origin", st.Origin())
-	return serve(ctx, cfg, h, log)
+	n := newNode(cfg, st, log)
+	log.Info("starting", "broker", cfg.Broker, "proxy", cfg.Proxy, "reference", cfg.Reference, "origin", st.Origin())
+	return n.run(ctx)
 }
 
-// serve runs the sockets: the publisher outlives the frontend so that every
-// accepted request's publication still goes out during shutdown.
-func serve(ctx context.Context, cfg Config, h *Handler, log *slog.Logger) error {
-	pubs := make(chan Publication, cfg.MaxInflight)
+// node is a running server: the pieces its modules share.
+type node struct {
+	cfg     Config
+	log     *slog.Logger
+	store   *store.Store
+	h       *Handler
+	peers   *Peers
+	started time.Time
+	member  *registry.Membership
+	modules []Module
+	pubs    chan Publication
+}
+
+func newNode(cfg Config, st *store.Store, log *slog.Logger) *node {
+	l, p := &clock.Lamport{}, clock.NewPhysical(cfg.ClockSkew, nil)
+	h := &Handler{Name: cfg.Name, Store: st, Lamport: l, Physical: p, Limits: cfg.Limits, Log: log}
+	return &node{
+		cfg: cfg, log: log, store: st, h: h, peers: newPeers(cfg.Name, l, p),
+		started: time.Now(), pubs: make(chan Publication, cfg.MaxInflight),
+	}
+}
+
+func (n *node) run(ctx context.Context) error {
+	peerSock, addr, err := bindPeer(n.cfg.PeerBind, n.cfg.Advertise)
+	if err != nil {
+		return err
+	}
+	n.member = registry.Join(ctx, registry.MemberConfig{
+		Reference: n.cfg.Reference, Self: registry.Member{Name: n.cfg.Name, Addr: addr},
+		Interval: n.cfg.Heartbeat, Clock: n.h.Lamport, Logger: n.log,
+	})
+	go n.followMembership(ctx)
+	services := n.services()
+	n.h.Extensions = map[string]Service{"status": n.statusService}
+	peer := &peerEndpoint{sock: peerSock, addr: addr, services: services, h: n.h, log: n.log}
+	n.log.Info("peer endpoint", "advertise", addr)
+	return n.runAll(ctx, peer)
+}
+
+func (n *node) followMembership(ctx context.Context) {
+	for {
+		select {
+		case members := <-n.member.Changes():
+			n.peers.Update(members)
+		case <-ctx.Done():
+			n.peers.close()
+			return
+		}
+	}
+}
+
+// runAll runs the sockets and modules. The publisher outlives the broker
+// frontend so that every accepted request's publication still goes out
+// during shutdown.
+func (n *node) runAll(ctx context.Context, peer *peerEndpoint) error {
+	var wg sync.WaitGroup
+	errs := make(chan error, 2+len(n.modules))
+	start := func(f func(context.Context) error, c context.Context) {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs <- f(c) }()
+	}
 	pubCtx, stopPub := context.WithCancel(context.WithoutCancel(ctx))
 	pubDone := make(chan error, 1)
-	go func() { pubDone <- (&publisher{endpoint: cfg.Proxy, in: pubs, log: log}).run(pubCtx) }()
-	err := serveBroker(ctx, cfg, h, pubs, log)
-	stopPub()
-	if perr := <-pubDone; err == nil {
-		err = perr
+	go func() {
+		pubDone <- (&publisher{endpoint: n.cfg.Proxy, in: n.pubs, log: n.log}).run(pubCtx)
+	}()
+	start(peer.run, ctx)
+	for _, m := range n.modules {
+		start(m.Run, ctx)
 	}
-	return err
+	err := n.serveBroker(ctx)
+	stopPub()
+	wg.Wait()
+	close(errs)
+	return firstError(err, <-pubDone, errs)
+}
+
+func firstError(err, pubErr error, errs <-chan error) error {
+	if err != nil {
+		return err
+	}
+	if pubErr != nil {
+		return pubErr
+	}
+	for e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
 }
 
 // serveBroker answers requests from the broker's backend over a DEALER, with
 // many requests in flight so one slow commit does not serialize the cluster.
-func serveBroker(ctx context.Context, cfg Config, h *Handler, pubs chan<- Publication, log *slog.Logger) error {
+func (n *node) serveBroker(ctx context.Context) error {
 	sock, err := zmq.NewSocket(zmq.DEALER)
 	if err != nil {
 		return fmt.Errorf("broker socket: %w", err)
@@ -84,17 +170,18 @@ func serveBroker(ctx context.Context, cfg Config, h *Handler, pubs chan<- Public
 	transport.SetLiveness(sock)
 	sock.SetRcvhwm(100000)
 	sock.SetSndhwm(100000)
-	if err := sock.Connect(cfg.Broker); err != nil {
+	if err := sock.Connect(n.cfg.Broker); err != nil {
 		sock.Close()
-		return fmt.Errorf("connect broker %s: %w", cfg.Broker, err)
+		return fmt.Errorf("connect broker %s: %w", n.cfg.Broker, err)
 	}
-	handle := func(ctx context.Context, body []byte) []byte {
-		out := h.Handle(ctx, body)
-		if out.Publication != nil {
-			pubs <- *out.Publication
-		}
-		return out.Reply
-	}
-	r := &transport.Responder{Socket: sock, MaxInflight: cfg.MaxInflight, Handle: handle, Log: log}
+	r := &transport.Responder{Socket: sock, MaxInflight: n.cfg.MaxInflight, Handle: n.handleClient, Log: n.log}
 	return r.Run(ctx)
+}
+
+func (n *node) handleClient(ctx context.Context, body []byte) []byte {
+	out := n.h.Handle(ctx, body)
+	if out.Publication != nil {
+		n.pubs <- *out.Publication
+	}
+	return out.Reply
 }

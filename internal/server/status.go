@@ -1,0 +1,58 @@
+package server
+
+import (
+	"context"
+	"maps"
+	"time"
+
+	"zchat"
+	"zchat/internal/wire"
+)
+
+// StatusReporter is implemented by modules that add fields to `status`.
+type StatusReporter interface {
+	StatusFields() map[string]any
+}
+
+// services are the peer services: the standard `clock`, our `status`, and
+// whatever the modules answer.
+func (n *node) services() map[string]PeerService {
+	s := map[string]PeerService{
+		"clock":  n.clockService,
+		"status": func(ctx context.Context, m wire.Message) map[string]any { return n.status() },
+	}
+	for _, m := range n.modules {
+		maps.Copy(s, m.Services())
+	}
+	return s
+}
+
+// clockService is the standard Berkeley poll: the responder's physical time.
+func (n *node) clockService(ctx context.Context, m wire.Message) map[string]any {
+	return map[string]any{"status": wire.StatusOK, "time": n.h.Physical.Seconds()}
+}
+
+func (n *node) statusService(ctx context.Context, m wire.Message) (map[string]any, *zchat.Event) {
+	return n.status(), nil
+}
+
+func (n *node) status() map[string]any {
+	peers := []string{}
+	for _, p := range n.peers.Members() {
+		peers = append(peers, p.Name)
+	}
+	events, _ := n.store.Count()
+	s := map[string]any{
+		"status": wire.StatusOK, "server": n.cfg.Name, "rank": n.member.Rank(),
+		"coordinator": "", "time": n.h.Physical.Seconds(),
+		"offset": n.h.Physical.Offset().Seconds(), "lamport": n.h.Lamport.Now(),
+		"peers": peers, "uptime": time.Since(n.started).Seconds(),
+		"origin": n.store.Origin(), "events": events, "vector": n.store.Vector(),
+	}
+	for _, m := range n.modules {
+		if r, ok := m.(StatusReporter); ok {
+			maps.Copy(s, r.StatusFields())
+		}
+	}
+	return s
+}
