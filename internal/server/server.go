@@ -11,26 +11,30 @@ import (
 
 	"zchat"
 	"zchat/internal/clock"
+	"zchat/internal/coordination"
 	"zchat/internal/registry"
+	"zchat/internal/replication"
 	"zchat/internal/store"
 	"zchat/internal/transport"
 )
 
 // Config is everything a server replica needs to run.
 type Config struct {
-	Name        string
-	DataDir     string
-	Broker      string // broker backend endpoint (DEALER connects)
-	Proxy       string // proxy XSUB endpoint (PUB connects)
-	ProxySub    string // proxy XPUB endpoint (SUB connects, for topic "servers")
-	Reference   string
-	PeerBind    string
-	Advertise   string
-	Limits      zchat.Limits
-	ClockSkew   time.Duration
-	MaxInflight int
-	Heartbeat   time.Duration // interval of heartbeats to the reference
-	Logger      *slog.Logger
+	Name         string
+	DataDir      string
+	Broker       string // broker backend endpoint (DEALER connects)
+	Proxy        string // proxy XSUB endpoint (PUB connects)
+	ProxySub     string // proxy XPUB endpoint (SUB connects, for topic "servers")
+	Reference    string
+	PeerBind     string
+	Advertise    string
+	Limits       zchat.Limits
+	ClockSkew    time.Duration
+	MaxInflight  int
+	Heartbeat    time.Duration // interval of heartbeats to the reference
+	SyncReplicas int           // peers that must commit an event before it is acknowledged
+	SyncTimeout  time.Duration
+	Logger       *slog.Logger
 }
 
 func (c *Config) defaults() {
@@ -42,6 +46,9 @@ func (c *Config) defaults() {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
+	}
+	if c.SyncTimeout <= 0 {
+		c.SyncTimeout = 2 * time.Second
 	}
 }
 
@@ -58,12 +65,13 @@ type Module interface {
 func Run(ctx context.Context, cfg Config) error {
 	cfg.defaults()
 	log := cfg.Logger.With("server", cfg.Name)
-	st, err := store.Open(cfg.DataDir, cfg.Name, store.Options{Logger: log})
+	n := newNode(cfg, log)
+	st, err := store.Open(cfg.DataDir, cfg.Name, store.Options{Logger: log, OnCommit: n.repl.OnCommit})
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
 	defer st.Close()
-	n := newNode(cfg, st, log)
+	n.setStore(st)
 	log.Info("starting", "broker", cfg.Broker, "proxy", cfg.Proxy, "reference", cfg.Reference, "origin", st.Origin())
 	return n.run(ctx)
 }
@@ -77,17 +85,45 @@ type node struct {
 	peers   *Peers
 	started time.Time
 	member  *registry.Membership
+	repl    *replication.Replicator
+	coord   *coordination.Coordinator
 	modules []Module
 	pubs    chan Publication
 }
 
-func newNode(cfg Config, st *store.Store, log *slog.Logger) *node {
+func newNode(cfg Config, log *slog.Logger) *node {
 	l, p := &clock.Lamport{}, clock.NewPhysical(cfg.ClockSkew, nil)
-	h := &Handler{Name: cfg.Name, Store: st, Lamport: l, Physical: p, Limits: cfg.Limits, Log: log}
-	return &node{
-		cfg: cfg, log: log, store: st, h: h, peers: newPeers(cfg.Name, l, p),
+	n := &node{
+		cfg: cfg, log: log, peers: newPeers(cfg.Name, l, p),
 		started: time.Now(), pubs: make(chan Publication, cfg.MaxInflight),
+		h: &Handler{Name: cfg.Name, Lamport: l, Physical: p, Limits: cfg.Limits, Log: log},
 	}
+	n.repl = replication.New(replication.Config{
+		Self: cfg.Name, Peers: n.peers, Lamport: l, Logger: log,
+		SyncReplicas: cfg.SyncReplicas, SyncTimeout: cfg.SyncTimeout,
+	})
+	return n
+}
+
+// setStore finishes the wiring once the store is open: the membership and
+// coordinator need the node's sockets, which start in run.
+func (n *node) setStore(st *store.Store) {
+	n.store = st
+	n.h.Store = st
+	n.h.Replicator = n.repl
+	n.repl.SetStore(st)
+}
+
+func (n *node) newCoordinator() *coordination.Coordinator {
+	return coordination.New(coordination.Config{
+		Self: n.cfg.Name, Membership: n.member, Peers: n.peers,
+		Lamport: n.h.Lamport, Physical: n.h.Physical, ProxySub: n.cfg.ProxySub,
+		Publish: n.publish, Logger: n.log,
+	})
+}
+
+func (n *node) publish(topic string, payload []byte) {
+	n.pubs <- Publication{Topic: topic, Payload: payload}
 }
 
 func (n *node) run(ctx context.Context) error {
@@ -100,6 +136,8 @@ func (n *node) run(ctx context.Context) error {
 		Interval: n.cfg.Heartbeat, Clock: n.h.Lamport, Logger: n.log,
 	})
 	go n.followMembership(ctx)
+	n.coord = n.newCoordinator()
+	n.modules = []Module{n.repl, n.coord}
 	services := n.services()
 	n.h.Extensions = map[string]Service{"status": n.statusService}
 	peer := &peerEndpoint{sock: peerSock, addr: addr, services: services, h: n.h, log: n.log}
@@ -180,6 +218,7 @@ func (n *node) serveBroker(ctx context.Context) error {
 
 func (n *node) handleClient(ctx context.Context, body []byte) []byte {
 	out := n.h.Handle(ctx, body)
+	n.coord.Exchanged()
 	if out.Publication != nil {
 		n.pubs <- *out.Publication
 	}
