@@ -1,0 +1,132 @@
+package client
+
+import (
+	"fmt"
+	"time"
+
+	zmq "github.com/pebbe/zmq4"
+
+	"zchat/internal/wire"
+)
+
+// attempt sends c once and waits for the reply. Any failure after the send
+// leaves the REQ socket waiting for a reply that may never come, so the
+// socket is dropped and the next attempt opens a fresh one.
+func (r *requester) attempt(c *call) (wire.Message, error) {
+	sock, err := r.socket()
+	if err != nil {
+		return wire.Message{}, err
+	}
+	frame, err := wire.Encode(wire.MsgPack, c.service, c.data, r.clock.Tick(), now())
+	if err != nil {
+		return wire.Message{}, err
+	}
+	reply, err := r.exchange(c, sock, frame)
+	if err != nil {
+		r.reset()
+		return wire.Message{}, err
+	}
+	return r.decode(c.service, reply)
+}
+
+func (r *requester) exchange(c *call, sock *zmq.Socket, frame []byte) ([]byte, error) {
+	if _, err := sock.SendBytes(frame, zmq.DONTWAIT); err != nil {
+		return nil, fmt.Errorf("%w: send: %v", errRetry, err)
+	}
+	if err := r.await(c, sock); err != nil {
+		return nil, err
+	}
+	frames, err := sock.RecvMessageBytes(0)
+	if err != nil || len(frames) == 0 {
+		return nil, fmt.Errorf("%w: receive: %v", errRetry, err)
+	}
+	return frames[len(frames)-1], nil
+}
+
+// await polls in short slices until a reply is readable, the attempt times
+// out, the call's context ends or the client closes.
+func (r *requester) await(c *call, sock *zmq.Socket) error {
+	poller := zmq.NewPoller()
+	poller.Add(sock, zmq.POLLIN)
+	deadline := time.Now().Add(r.cfg.Timeout)
+	for {
+		if err := r.interrupted(c); err != nil {
+			return err
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			return fmt.Errorf("%w: no reply within %s", errRetry, r.cfg.Timeout)
+		}
+		polled, err := poller.Poll(min(left, pollSlice))
+		if err != nil {
+			return fmt.Errorf("%w: poll: %v", errRetry, err)
+		}
+		if len(polled) > 0 {
+			return nil
+		}
+	}
+}
+
+func (r *requester) interrupted(c *call) error {
+	select {
+	case <-r.done:
+		return ErrClosed
+	default:
+		return c.ctx.Err()
+	}
+}
+
+func (r *requester) decode(service string, frame []byte) (wire.Message, error) {
+	m, err := wire.Decode(frame, maxReply)
+	r.clock.Observe(m.Clock)
+	if err != nil {
+		return m, fmt.Errorf("%s: unreadable reply: %w", service, err)
+	}
+	if m.Service != service {
+		r.log.Debug("reply names another service", "sent", service, "got", m.Service)
+	}
+	return m, nil
+}
+
+// socket returns the REQ socket, opening and connecting a fresh one if the
+// last attempt dropped it.
+func (r *requester) socket() (*zmq.Socket, error) {
+	if r.sock != nil {
+		return r.sock, nil
+	}
+	sock, err := zmq.NewSocket(zmq.REQ)
+	if err != nil {
+		return nil, fmt.Errorf("REQ socket: %w", err)
+	}
+	if err := connect(sock, r.cfg.Broker); err != nil {
+		return nil, err
+	}
+	r.sock = sock
+	return sock, nil
+}
+
+// connect sets linger 0 (closing never waits for unsent requests) and
+// connects; on failure the socket is closed.
+func connect(sock *zmq.Socket, endpoint string) error {
+	err := sock.SetLinger(0)
+	if err == nil {
+		err = sock.Connect(endpoint)
+	}
+	if err != nil {
+		_ = sock.Close()
+		return fmt.Errorf("connect %s: %w", endpoint, err)
+	}
+	return nil
+}
+
+func (r *requester) reset() {
+	if r.sock == nil {
+		return
+	}
+	if err := r.sock.Close(); err != nil {
+		r.log.Debug("close REQ socket", "err", err)
+	}
+	r.sock = nil
+}
+
+func now() float64 { return float64(time.Now().UnixNano()) / 1e9 }

@@ -1,0 +1,75 @@
+package client
+
+import (
+	"time"
+
+	zmq "github.com/pebbe/zmq4"
+)
+
+// apply changes the socket's subscriptions. ZeroMQ keeps one subscription
+// per topic here: subscribing twice is a no-op, unsubscribing removes it.
+func (s *subscriber) apply(sock *zmq.Socket, op subOp) error {
+	switch {
+	case op.on && s.topics.add(op.topic):
+		return sock.SetSubscribe(op.topic)
+	case !op.on && s.topics.remove(op.topic):
+		return sock.SetUnsubscribe(op.topic)
+	}
+	return nil
+}
+
+// receive reads one publication and delivers it when its topic is exactly
+// subscribed. It returns false when the client closes while delivering.
+func (s *subscriber) receive(sock *zmq.Socket) bool {
+	frames, err := sock.RecvMessageBytes(zmq.DONTWAIT)
+	if err != nil {
+		return true
+	}
+	m, ok := parsePublication(frames, s.topics)
+	if !ok {
+		s.log.Debug("dropped publication", "topic", string(frames[0]), "frames", len(frames))
+		return true
+	}
+	s.clock.Observe(m.Clock)
+	if m.Time.IsZero() {
+		m.Time = time.Now()
+	}
+	return s.deliver(sock, m)
+}
+
+// deliver waits for the reader of Messages, still applying subscription
+// changes meanwhile so that a reader that subscribes never deadlocks.
+func (s *subscriber) deliver(sock *zmq.Socket, m Message) bool {
+	for {
+		select {
+		case s.out <- m:
+			return true
+		case op := <-s.ops:
+			op.done <- s.apply(sock, op)
+		case <-s.done:
+			return false
+		}
+	}
+}
+
+// event reads one monitor event and signals handshakes.
+func (s *subscriber) event(mon *zmq.Socket) {
+	ev, addr, _, err := mon.RecvEvent(zmq.DONTWAIT)
+	if err != nil {
+		return
+	}
+	switch ev {
+	case zmq.EVENT_HANDSHAKE_SUCCEEDED:
+		s.log.Info("connected to proxy", "addr", addr)
+		s.signal()
+	case zmq.EVENT_DISCONNECTED:
+		s.log.Warn("disconnected from proxy", "addr", addr)
+	}
+}
+
+func (s *subscriber) signal() {
+	select {
+	case s.connects <- struct{}{}:
+	default:
+	}
+}

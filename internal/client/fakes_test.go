@@ -1,0 +1,155 @@
+package client
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	zmq "github.com/pebbe/zmq4"
+
+	"zchat/internal/wire"
+)
+
+// fakeServer answers requests on a ROUTER socket bound to a free loopback
+// port, like a broker with one server behind it. handle returns the reply
+// frame, or nil to drop the request (no reply at all).
+type fakeServer struct {
+	Endpoint string
+	mu       sync.Mutex
+	reqs     []wire.Message
+	done     chan struct{}
+	stopped  chan struct{}
+}
+
+func startFakeServer(t *testing.T, handle func(n int, req wire.Message) []byte) *fakeServer {
+	t.Helper()
+	sock := bindFree(t, zmq.ROUTER)
+	f := &fakeServer{Endpoint: lastEndpoint(t, sock), done: make(chan struct{}), stopped: make(chan struct{})}
+	go f.serve(sock, handle)
+	t.Cleanup(func() { close(f.done); <-f.stopped })
+	return f
+}
+
+func (f *fakeServer) serve(sock *zmq.Socket, handle func(int, wire.Message) []byte) {
+	defer close(f.stopped)
+	defer sock.Close()
+	poller := zmq.NewPoller()
+	poller.Add(sock, zmq.POLLIN)
+	for {
+		select {
+		case <-f.done:
+			return
+		default:
+		}
+		if polled, _ := poller.Poll(20 * time.Millisecond); len(polled) > 0 {
+			f.answer(sock, handle)
+		}
+	}
+}
+
+func (f *fakeServer) answer(sock *zmq.Socket, handle func(int, wire.Message) []byte) {
+	frames, err := sock.RecvMessageBytes(0)
+	if err != nil || len(frames) < 3 {
+		return
+	}
+	req, _ := wire.Decode(frames[len(frames)-1], 0)
+	f.mu.Lock()
+	f.reqs = append(f.reqs, req)
+	n := len(f.reqs)
+	f.mu.Unlock()
+	if reply := handle(n, req); reply != nil {
+		_, _ = sock.SendMessage(frames[0], "", reply)
+	}
+}
+
+func (f *fakeServer) requests() []wire.Message {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]wire.Message(nil), f.reqs...)
+}
+
+func bindFree(t *testing.T, kind zmq.Type) *zmq.Socket {
+	t.Helper()
+	sock, err := zmq.NewSocket(kind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = sock.SetLinger(0)
+	if err := sock.Bind("tcp://127.0.0.1:*"); err != nil {
+		t.Fatal(err)
+	}
+	return sock
+}
+
+func lastEndpoint(t *testing.T, sock *zmq.Socket) string {
+	t.Helper()
+	ep, err := sock.GetLastEndpoint()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ep
+}
+
+// reply encodes a standard reply with data.
+func reply(t *testing.T, service string, data map[string]any) []byte {
+	t.Helper()
+	b, err := wire.Encode(wire.MsgPack, service, data, 100, 1.7e9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// fakePublisher owns a PUB socket on a free port. Publish and Restart
+// (close and bind again on the same port, which makes subscribers
+// reconnect) go through its goroutine.
+type fakePublisher struct {
+	Endpoint string
+	ops      chan func(*zmq.Socket) *zmq.Socket
+	stopped  chan struct{}
+}
+
+func startFakePublisher(t *testing.T) *fakePublisher {
+	t.Helper()
+	sock := bindFree(t, zmq.PUB)
+	p := &fakePublisher{Endpoint: lastEndpoint(t, sock), ops: make(chan func(*zmq.Socket) *zmq.Socket), stopped: make(chan struct{})}
+	go func() {
+		defer close(p.stopped)
+		for op := range p.ops {
+			sock = op(sock)
+		}
+		sock.Close()
+	}()
+	t.Cleanup(func() { close(p.ops); <-p.stopped })
+	return p
+}
+
+func (p *fakePublisher) Publish(t *testing.T, topic string, payload []byte) {
+	p.ops <- func(s *zmq.Socket) *zmq.Socket {
+		if _, err := s.SendMessage(topic, payload); err != nil {
+			t.Errorf("publish: %v", err)
+		}
+		return s
+	}
+}
+
+func (p *fakePublisher) Restart(t *testing.T) {
+	p.ops <- func(s *zmq.Socket) *zmq.Socket {
+		s.Close()
+		n, err := zmq.NewSocket(zmq.PUB)
+		if err != nil {
+			t.Errorf("PUB socket: %v", err)
+			return s
+		}
+		_ = n.SetLinger(0)
+		// libzmq releases the port asynchronously after Close.
+		for range 100 {
+			if err = n.Bind(p.Endpoint); err == nil {
+				return n
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		t.Errorf("rebind %s: %v", p.Endpoint, err)
+		return n
+	}
+}

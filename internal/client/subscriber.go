@@ -1,0 +1,159 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	zmq "github.com/pebbe/zmq4"
+
+	"zchat/internal/clock"
+)
+
+// subOp asks the subscriber goroutine to subscribe to or unsubscribe from
+// a topic; done receives the outcome.
+type subOp struct {
+	topic string
+	on    bool
+	done  chan error
+}
+
+// subscriber owns the SUB socket and its monitor. It delivers publications
+// whose topic is exactly subscribed, observes their clocks, and signals
+// every completed handshake with the proxy (the first one and each
+// reconnection) on connects, so that a Session can catch up from history.
+type subscriber struct {
+	endpoint string
+	log      *slog.Logger
+	clock    *clock.Lamport
+	done     <-chan struct{}
+	ops      chan subOp
+	out      chan Message
+	connects chan struct{} // capacity 1: signals coalesce
+	topics   topicSet
+}
+
+func newSubscriber(endpoint string, log *slog.Logger, lc *clock.Lamport, done <-chan struct{}) *subscriber {
+	return &subscriber{
+		endpoint: endpoint, log: log, clock: lc, done: done,
+		ops: make(chan subOp), out: make(chan Message, 256),
+		connects: make(chan struct{}, 1), topics: topicSet{},
+	}
+}
+
+// request hands op to the owner and waits for its outcome.
+func (s *subscriber) request(ctx context.Context, op subOp) error {
+	op.done = make(chan error, 1)
+	select {
+	case s.ops <- op:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.done:
+		return ErrClosed
+	}
+	select {
+	case err := <-op.done:
+		return err
+	case <-s.done:
+		return ErrClosed
+	}
+}
+
+func (s *subscriber) run() {
+	sock, mon, err := s.open()
+	if err != nil {
+		s.log.Error("subscriber", "proxy", s.endpoint, "err", err)
+		s.refuse(err)
+		return
+	}
+	defer closeAll(s.log, sock, mon)
+	poller := zmq.NewPoller()
+	poller.Add(sock, zmq.POLLIN)
+	poller.Add(mon, zmq.POLLIN)
+	for s.step(sock, mon, poller) {
+	}
+}
+
+// step applies pending operations, then polls once. It returns false when
+// the client closes.
+func (s *subscriber) step(sock, mon *zmq.Socket, poller *zmq.Poller) bool {
+	select {
+	case <-s.done:
+		return false
+	case op := <-s.ops:
+		op.done <- s.apply(sock, op)
+		return true
+	default:
+	}
+	polled, err := poller.Poll(pollSlice)
+	if err != nil {
+		s.log.Warn("poll SUB socket", "err", err)
+		return sleep(s.done, pollSlice)
+	}
+	for _, p := range polled {
+		if p.Socket == mon {
+			s.event(mon)
+		} else if !s.receive(sock) {
+			return false
+		}
+	}
+	return true
+}
+
+// refuse answers every operation with err until the client closes.
+func (s *subscriber) refuse(err error) {
+	for {
+		select {
+		case op := <-s.ops:
+			op.done <- err
+		case <-s.done:
+			return
+		}
+	}
+}
+
+func sleep(done <-chan struct{}, d time.Duration) bool {
+	select {
+	case <-done:
+		return false
+	case <-time.After(d):
+		return true
+	}
+}
+
+var monitors atomic.Uint64
+
+// open creates the SUB socket with a monitor (a PAIR socket on a unique
+// inproc address) and connects it.
+func (s *subscriber) open() (sock, mon *zmq.Socket, err error) {
+	if sock, err = zmq.NewSocket(zmq.SUB); err != nil {
+		return nil, nil, err
+	}
+	addr := fmt.Sprintf("inproc://zchat-client-monitor-%d", monitors.Add(1))
+	if err = sock.Monitor(addr, zmq.EVENT_HANDSHAKE_SUCCEEDED|zmq.EVENT_DISCONNECTED); err != nil {
+		_ = sock.Close()
+		return nil, nil, fmt.Errorf("monitor SUB socket: %w", err)
+	}
+	if mon, err = zmq.NewSocket(zmq.PAIR); err == nil {
+		err = connect(mon, addr)
+	}
+	if err != nil {
+		_ = sock.Close()
+		return nil, nil, fmt.Errorf("monitor socket: %w", err)
+	}
+	if err = connect(sock, s.endpoint); err != nil {
+		_ = mon.Close()
+		return nil, nil, err
+	}
+	return sock, mon, nil
+}
+
+func closeAll(log *slog.Logger, socks ...*zmq.Socket) {
+	for _, sock := range socks {
+		if err := sock.Close(); err != nil {
+			log.Debug("close socket", "err", err)
+		}
+	}
+}
