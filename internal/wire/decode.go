@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-
-	"github.com/vmihailenco/msgpack/v5"
 )
 
 // Encoding is the serialization of a frame. Replies use the encoding of the
@@ -77,9 +75,7 @@ func decodeAny(frame []byte, enc Encoding) (any, error) {
 		}
 		return v, nil
 	}
-	dec := msgpack.NewDecoder(bytes.NewReader(frame))
-	dec.UseLooseInterfaceDecoding(true)
-	v, err := dec.DecodeInterface()
+	v, err := decodeMsgPack(frame)
 	if err != nil {
 		return nil, fmt.Errorf("malformed MessagePack: %w", err)
 	}

@@ -105,7 +105,7 @@ func Seconds(v any) (float64, bool) {
 		return parseTimeString(string(t))
 	}
 	f, ok := asFloat(v)
-	if !ok {
+	if !ok || math.IsNaN(f) || math.IsInf(f, 0) {
 		return 0, false
 	}
 	if math.Abs(f) >= millisThreshold {
