@@ -32,6 +32,8 @@ type CLI struct {
 	Post     PostCmd     `cmd:"" help:"Post a message to a channel."`
 	Send     SendCmd     `cmd:"" help:"Send a private message to a user."`
 	History  HistoryCmd  `cmd:"" help:"Show stored posts of a channel or private messages of a user."`
+	Tail     TailCmd     `cmd:"" help:"Print the live posts of a channel or private messages of a user (CHANNEL or @USER) until interrupted."`
+	Client   ClientCmd   `cmd:"" help:"Interactive client (for now the plain numbered menu)."`
 }
 
 func main() {

@@ -31,14 +31,14 @@ func (r *requester) attempt(c *call) (wire.Message, error) {
 
 func (r *requester) exchange(c *call, sock *zmq.Socket, frame []byte) ([]byte, error) {
 	if _, err := sock.SendBytes(frame, zmq.DONTWAIT); err != nil {
-		return nil, fmt.Errorf("%w: send: %v", errRetry, err)
+		return nil, fmt.Errorf("send: %v (%w)", err, errRetry)
 	}
 	if err := r.await(c, sock); err != nil {
 		return nil, err
 	}
 	frames, err := sock.RecvMessageBytes(0)
 	if err != nil || len(frames) == 0 {
-		return nil, fmt.Errorf("%w: receive: %v", errRetry, err)
+		return nil, fmt.Errorf("receive: %v (%w)", err, errRetry)
 	}
 	return frames[len(frames)-1], nil
 }
@@ -55,11 +55,11 @@ func (r *requester) await(c *call, sock *zmq.Socket) error {
 		}
 		left := time.Until(deadline)
 		if left <= 0 {
-			return fmt.Errorf("%w: no reply within %s", errRetry, r.cfg.Timeout)
+			return fmt.Errorf("no reply within %s (%w)", r.cfg.Timeout, errRetry)
 		}
 		polled, err := poller.Poll(min(left, pollSlice))
 		if err != nil {
-			return fmt.Errorf("%w: poll: %v", errRetry, err)
+			return fmt.Errorf("poll: %v (%w)", err, errRetry)
 		}
 		if len(polled) > 0 {
 			return nil

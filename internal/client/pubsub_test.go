@@ -4,10 +4,12 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"zchat/internal/client/clienttest"
 )
 
 func TestSubscriberExactTopics(t *testing.T) {
-	pub := startFakePublisher(t)
+	pub := clienttest.StartPublisher(t)
 	c := New(testConfig("tcp://127.0.0.1:1", pub.Endpoint))
 	defer c.Close()
 	ctx := context.Background()
@@ -35,7 +37,7 @@ func TestSubscriberExactTopics(t *testing.T) {
 }
 
 func TestUnsubscribeStopsDelivery(t *testing.T) {
-	pub := startFakePublisher(t)
+	pub := clienttest.StartPublisher(t)
 	c := New(testConfig("tcp://127.0.0.1:1", pub.Endpoint))
 	defer c.Close()
 	ctx := context.Background()
@@ -57,7 +59,7 @@ func TestUnsubscribeStopsDelivery(t *testing.T) {
 
 // receiveWhilePublishing repeats publish until a message arrives (the
 // subscription reaches the publisher asynchronously) and returns it.
-func receiveWhilePublishing(t *testing.T, c *Client, pub *fakePublisher, publish func()) Message {
+func receiveWhilePublishing(t *testing.T, c *Client, pub *clienttest.Publisher, publish func()) Message {
 	t.Helper()
 	deadline := time.After(5 * time.Second)
 	for {

@@ -72,7 +72,7 @@ func (r *requester) do(c *call) result {
 		r.log.Warn("request failed, retrying on a fresh socket",
 			"service", c.service, "attempt", n, "of", r.cfg.attempts(), "err", err)
 	}
-	return result{err: fmt.Errorf("%w: %s: no reply from %s after %d attempts of %s",
+	return result{err: fmt.Errorf("%w: %s: no reply from %s after %d attempt(s) of %s",
 		ErrUnavailable, c.service, r.cfg.Broker, r.cfg.attempts(), r.cfg.Timeout)}
 }
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"zchat/internal/client/clienttest"
 	"zchat/internal/wire"
 )
 
@@ -14,11 +15,11 @@ func testConfig(broker, proxy string) Config {
 }
 
 func TestRetryOnFreshSocketKeepsRequestID(t *testing.T) {
-	srv := startFakeServer(t, func(n int, req wire.Message) []byte {
+	srv := clienttest.StartServer(t, func(n int, req wire.Message) []byte {
 		if n == 1 {
 			return nil // lost: no reply
 		}
-		return reply(t, req.Service, map[string]any{"status": "OK", "id": "s1:7", "server": "s1"})
+		return clienttest.Reply(t, req.Service, map[string]any{"status": "OK", "id": "s1:7", "server": "s1"})
 	})
 	c := New(testConfig(srv.Endpoint, ""))
 	defer c.Close()
@@ -29,7 +30,7 @@ func TestRetryOnFreshSocketKeepsRequestID(t *testing.T) {
 	if ack != (Ack{ID: "s1:7", Server: "s1", Clock: 100}) {
 		t.Fatalf("ack %+v", ack)
 	}
-	reqs := srv.requests()
+	reqs := srv.Requests()
 	if len(reqs) != 2 {
 		t.Fatalf("%d requests, want 2", len(reqs))
 	}
@@ -47,17 +48,17 @@ func TestRetryOnFreshSocketKeepsRequestID(t *testing.T) {
 }
 
 func TestUnavailableAfterRetries(t *testing.T) {
-	srv := startFakeServer(t, func(int, wire.Message) []byte { return nil })
+	srv := clienttest.StartServer(t, func(int, wire.Message) []byte { return nil })
 	c := New(testConfig(srv.Endpoint, ""))
 	defer c.Close()
 	_, err := c.Users(context.Background())
 	if !errors.Is(err, ErrUnavailable) {
 		t.Fatalf("err = %v, want ErrUnavailable", err)
 	}
-	if n := len(srv.requests()); n != 3 {
+	if n := len(srv.Requests()); n != 3 {
 		t.Fatalf("%d attempts, want 3 (1 + 2 retries)", n)
 	}
-	reqs := srv.requests()
+	reqs := srv.Requests()
 	first, _ := reqs[0].String("request_id")
 	for _, r := range reqs {
 		if id, _ := r.String("request_id"); id != first {
@@ -67,7 +68,7 @@ func TestUnavailableAfterRetries(t *testing.T) {
 }
 
 func TestCancelAndCloseInterruptWaiting(t *testing.T) {
-	srv := startFakeServer(t, func(int, wire.Message) []byte { return nil })
+	srv := clienttest.StartServer(t, func(int, wire.Message) []byte { return nil })
 	c := New(Config{Broker: srv.Endpoint, Timeout: time.Minute})
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
@@ -84,8 +85,8 @@ func TestCancelAndCloseInterruptWaiting(t *testing.T) {
 }
 
 func TestConcurrentCalls(t *testing.T) {
-	srv := startFakeServer(t, func(n int, req wire.Message) []byte {
-		return reply(t, req.Service, map[string]any{"users": []any{req.Data["request_id"]}})
+	srv := clienttest.StartServer(t, func(n int, req wire.Message) []byte {
+		return clienttest.Reply(t, req.Service, map[string]any{"users": []any{req.Data["request_id"]}})
 	})
 	c := New(testConfig(srv.Endpoint, ""))
 	defer c.Close()

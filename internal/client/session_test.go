@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"zchat/internal/client/clienttest"
 	"zchat/internal/wire"
 )
 
@@ -34,7 +35,7 @@ func (h *fakeHistory) serve(t *testing.T) func(int, wire.Message) []byte {
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		h.asks = append(h.asks, after)
-		return reply(t, req.Service, map[string]any{"status": "OK", "messages": h.page(after, int(limit))})
+		return clienttest.Reply(t, req.Service, map[string]any{"status": "OK", "messages": h.page(after, int(limit))})
 	}
 }
 
@@ -52,8 +53,8 @@ func (h *fakeHistory) page(after string, limit int) []any {
 
 func TestSessionResumesLosslessly(t *testing.T) {
 	hist := &fakeHistory{}
-	srv := startFakeServer(t, hist.serve(t))
-	pub := startFakePublisher(t)
+	srv := clienttest.StartServer(t, hist.serve(t))
+	pub := clienttest.StartPublisher(t)
 	c := New(testConfig(srv.Endpoint, pub.Endpoint))
 	defer c.Close()
 	s := NewSession(c, ResumeOptions{Backlog: 1, PageSize: 2})
@@ -107,7 +108,7 @@ func expect(t *testing.T, s *Session, want ...string) {
 
 func TestSessionUnsubscribeAndClose(t *testing.T) {
 	hist := &fakeHistory{}
-	srv := startFakeServer(t, hist.serve(t))
+	srv := clienttest.StartServer(t, hist.serve(t))
 	c := New(testConfig(srv.Endpoint, "tcp://127.0.0.1:1"))
 	defer c.Close()
 	s := NewSession(c, ResumeOptions{})

@@ -10,6 +10,7 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 
 	"zchat"
+	"zchat/internal/client/clienttest"
 	"zchat/internal/wire"
 )
 
@@ -44,7 +45,7 @@ func variantReply(t *testing.T, req wire.Message) []byte {
 }
 
 func TestVariantServer(t *testing.T) {
-	srv := startFakeServer(t, func(_ int, req wire.Message) []byte { return variantReply(t, req) })
+	srv := clienttest.StartServer(t, func(_ int, req wire.Message) []byte { return variantReply(t, req) })
 	c := New(testConfig(srv.Endpoint, ""))
 	defer c.Close()
 	ctx := context.Background()
@@ -85,8 +86,8 @@ func wantReplyError(t *testing.T, err error, desc string) {
 }
 
 func TestRequestsCarryStandardFields(t *testing.T) {
-	srv := startFakeServer(t, func(_ int, req wire.Message) []byte {
-		return reply(t, req.Service, map[string]any{"status": "OK", "messages": []any{
+	srv := clienttest.StartServer(t, func(_ int, req wire.Message) []byte {
+		return clienttest.Reply(t, req.Service, map[string]any{"status": "OK", "messages": []any{
 			map[string]any{"id": "s1:1", "user": "ana", "channel": "geral", "message": "oi", "clock": 3, "timestamp": 1.7e9},
 		}})
 	})
@@ -104,7 +105,7 @@ func TestRequestsCarryStandardFields(t *testing.T) {
 		{"src": "ana", "dst": "bob", "message": "oi"},
 		{"channel": "geral", "after": "s1:0", "limit": 5},
 	}
-	for i, req := range srv.requests() {
+	for i, req := range srv.Requests() {
 		for k, v := range want[i] {
 			if got := req.Data[k]; fmt.Sprint(got) != fmt.Sprint(v) {
 				t.Errorf("request %d (%s): %s = %#v, want %#v", i, req.Service, k, got, v)

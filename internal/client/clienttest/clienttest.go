@@ -1,4 +1,9 @@
-package client
+// Package clienttest has socket fakes for testing clients without a
+// cluster: a request server (a ROUTER, like the broker with one server
+// behind it) whose answers a test scripts, and a publisher (a PUB, like the
+// proxy's XPUB). Both bind free loopback ports and own their sockets in a
+// goroutine of their own.
+package clienttest
 
 import (
 	"sync"
@@ -10,10 +15,10 @@ import (
 	"zchat/internal/wire"
 )
 
-// fakeServer answers requests on a ROUTER socket bound to a free loopback
+// Server answers requests on a ROUTER socket bound to a free loopback
 // port, like a broker with one server behind it. handle returns the reply
 // frame, or nil to drop the request (no reply at all).
-type fakeServer struct {
+type Server struct {
 	Endpoint string
 	mu       sync.Mutex
 	reqs     []wire.Message
@@ -21,16 +26,17 @@ type fakeServer struct {
 	stopped  chan struct{}
 }
 
-func startFakeServer(t *testing.T, handle func(n int, req wire.Message) []byte) *fakeServer {
+// StartServer starts a Server that stops when the test ends.
+func StartServer(t testing.TB, handle func(n int, req wire.Message) []byte) *Server {
 	t.Helper()
 	sock := bindFree(t, zmq.ROUTER)
-	f := &fakeServer{Endpoint: lastEndpoint(t, sock), done: make(chan struct{}), stopped: make(chan struct{})}
+	f := &Server{Endpoint: lastEndpoint(t, sock), done: make(chan struct{}), stopped: make(chan struct{})}
 	go f.serve(sock, handle)
 	t.Cleanup(func() { close(f.done); <-f.stopped })
 	return f
 }
 
-func (f *fakeServer) serve(sock *zmq.Socket, handle func(int, wire.Message) []byte) {
+func (f *Server) serve(sock *zmq.Socket, handle func(int, wire.Message) []byte) {
 	defer close(f.stopped)
 	defer sock.Close()
 	poller := zmq.NewPoller()
@@ -47,7 +53,7 @@ func (f *fakeServer) serve(sock *zmq.Socket, handle func(int, wire.Message) []by
 	}
 }
 
-func (f *fakeServer) answer(sock *zmq.Socket, handle func(int, wire.Message) []byte) {
+func (f *Server) answer(sock *zmq.Socket, handle func(int, wire.Message) []byte) {
 	frames, err := sock.RecvMessageBytes(0)
 	if err != nil || len(frames) < 3 {
 		return
@@ -62,13 +68,14 @@ func (f *fakeServer) answer(sock *zmq.Socket, handle func(int, wire.Message) []b
 	}
 }
 
-func (f *fakeServer) requests() []wire.Message {
+// Requests returns the requests received so far, in order.
+func (f *Server) Requests() []wire.Message {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]wire.Message(nil), f.reqs...)
 }
 
-func bindFree(t *testing.T, kind zmq.Type) *zmq.Socket {
+func bindFree(t testing.TB, kind zmq.Type) *zmq.Socket {
 	t.Helper()
 	sock, err := zmq.NewSocket(kind)
 	if err != nil {
@@ -81,7 +88,7 @@ func bindFree(t *testing.T, kind zmq.Type) *zmq.Socket {
 	return sock
 }
 
-func lastEndpoint(t *testing.T, sock *zmq.Socket) string {
+func lastEndpoint(t testing.TB, sock *zmq.Socket) string {
 	t.Helper()
 	ep, err := sock.GetLastEndpoint()
 	if err != nil {
@@ -90,8 +97,8 @@ func lastEndpoint(t *testing.T, sock *zmq.Socket) string {
 	return ep
 }
 
-// reply encodes a standard reply with data.
-func reply(t *testing.T, service string, data map[string]any) []byte {
+// Reply encodes a standard reply with data.
+func Reply(t testing.TB, service string, data map[string]any) []byte {
 	t.Helper()
 	b, err := wire.Encode(wire.MsgPack, service, data, 100, 1.7e9)
 	if err != nil {
@@ -100,19 +107,20 @@ func reply(t *testing.T, service string, data map[string]any) []byte {
 	return b
 }
 
-// fakePublisher owns a PUB socket on a free port. Publish and Restart
+// Publisher owns a PUB socket on a free port. Publish and Restart
 // (close and bind again on the same port, which makes subscribers
 // reconnect) go through its goroutine.
-type fakePublisher struct {
+type Publisher struct {
 	Endpoint string
 	ops      chan func(*zmq.Socket) *zmq.Socket
 	stopped  chan struct{}
 }
 
-func startFakePublisher(t *testing.T) *fakePublisher {
+// StartPublisher starts a Publisher that stops when the test ends.
+func StartPublisher(t testing.TB) *Publisher {
 	t.Helper()
 	sock := bindFree(t, zmq.PUB)
-	p := &fakePublisher{Endpoint: lastEndpoint(t, sock), ops: make(chan func(*zmq.Socket) *zmq.Socket), stopped: make(chan struct{})}
+	p := &Publisher{Endpoint: lastEndpoint(t, sock), ops: make(chan func(*zmq.Socket) *zmq.Socket), stopped: make(chan struct{})}
 	go func() {
 		defer close(p.stopped)
 		for op := range p.ops {
@@ -124,7 +132,8 @@ func startFakePublisher(t *testing.T) *fakePublisher {
 	return p
 }
 
-func (p *fakePublisher) Publish(t *testing.T, topic string, payload []byte) {
+// Publish sends the two frames [topic, payload].
+func (p *Publisher) Publish(t testing.TB, topic string, payload []byte) {
 	p.ops <- func(s *zmq.Socket) *zmq.Socket {
 		if _, err := s.SendMessage(topic, payload); err != nil {
 			t.Errorf("publish: %v", err)
@@ -133,7 +142,8 @@ func (p *fakePublisher) Publish(t *testing.T, topic string, payload []byte) {
 	}
 }
 
-func (p *fakePublisher) Restart(t *testing.T) {
+// Restart closes the socket and binds a new one on the same port.
+func (p *Publisher) Restart(t testing.TB) {
 	p.ops <- func(s *zmq.Socket) *zmq.Socket {
 		s.Close()
 		n, err := zmq.NewSocket(zmq.PUB)

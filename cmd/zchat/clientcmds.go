@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"zchat"
+	"zchat/internal/client"
+)
+
+// The one-shot client commands: each sends one request (plus retries) and
+// prints the outcome, as tidy lines or, with --json, as one JSON object.
+
+// LoginCmd registers a user name.
+type LoginCmd struct {
+	ClientFlags
+	User string `arg:"" help:"User name."`
+}
+
+func (c *LoginCmd) Run(ctx context.Context, g *Globals) error {
+	return c.with(g, func(cl *client.Client) (any, string, error) {
+		err := cl.Login(ctx, c.User)
+		return jsonOK{"user": c.User}, "logged in as " + c.User, err
+	})
+}
+
+// UsersCmd lists the registered users.
+type UsersCmd struct{ ClientFlags }
+
+func (c *UsersCmd) Run(ctx context.Context, g *Globals) error {
+	return c.with(g, func(cl *client.Client) (any, string, error) {
+		users, err := cl.Users(ctx)
+		return map[string]any{"users": orEmpty(users)}, strings.Join(users, "\n"), err
+	})
+}
+
+// ChannelsCmd lists the channels.
+type ChannelsCmd struct{ ClientFlags }
+
+func (c *ChannelsCmd) Run(ctx context.Context, g *Globals) error {
+	return c.with(g, func(cl *client.Client) (any, string, error) {
+		channels, err := cl.Channels(ctx)
+		return map[string]any{"channels": orEmpty(channels)}, strings.Join(channels, "\n"), err
+	})
+}
+
+// CreateCmd creates a channel.
+type CreateCmd struct {
+	ClientFlags
+	Channel string `arg:"" help:"Channel name."`
+	As      string `name:"as" help:"Creating user."`
+}
+
+func (c *CreateCmd) Run(ctx context.Context, g *Globals) error {
+	return c.with(g, func(cl *client.Client) (any, string, error) {
+		err := cl.CreateChannelAs(ctx, c.As, c.Channel)
+		return jsonOK{"channel": c.Channel}, "channel " + c.Channel + " created", err
+	})
+}
+
+// PostCmd posts to a channel.
+type PostCmd struct {
+	ClientFlags
+	Channel string   `arg:"" help:"Channel name."`
+	Text    []string `arg:"" help:"Message (words are joined with spaces)."`
+	As      string   `name:"as" required:"" help:"Posting user."`
+}
+
+func (c *PostCmd) Run(ctx context.Context, g *Globals) error {
+	return c.with(g, func(cl *client.Client) (any, string, error) {
+		ack, err := cl.Publish(ctx, c.As, c.Channel, strings.Join(c.Text, " "))
+		return ack, ackLine("posted to #"+c.Channel, ack), err
+	})
+}
+
+// SendCmd sends a private message.
+type SendCmd struct {
+	ClientFlags
+	User string   `arg:"" help:"Recipient."`
+	Text []string `arg:"" help:"Message (words are joined with spaces)."`
+	As   string   `name:"as" required:"" help:"Sending user."`
+}
+
+func (c *SendCmd) Run(ctx context.Context, g *Globals) error {
+	return c.with(g, func(cl *client.Client) (any, string, error) {
+		ack, err := cl.Send(ctx, c.As, c.User, strings.Join(c.Text, " "))
+		return ack, ackLine("sent to @"+c.User, ack), err
+	})
+}
+
+func ackLine(what string, ack client.Ack) string {
+	return fmt.Sprintf("%s (id %s, clock %d, server %s)", what, dash(ack.ID), ack.Clock, dash(ack.Server))
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func orEmpty(l []string) []string {
+	if l == nil {
+		return []string{}
+	}
+	return l
+}
+
+// HistoryCmd shows stored messages.
+type HistoryCmd struct {
+	ClientFlags
+	Target string `arg:"" optional:"" help:"CHANNEL, or @USER for private messages (with --as, the conversation between --as and USER)."`
+	As     string `name:"as" help:"Whose private messages (when no @USER is given)."`
+	Peer   string `help:"Only the private messages exchanged with this user."`
+	Limit  int    `default:"100" help:"At most this many messages (max 1000)."`
+	Before string `help:"Only messages before this event id."`
+	After  string `help:"Only messages after this event id."`
+}
+
+func (c *HistoryCmd) Run(ctx context.Context, g *Globals) error {
+	q, err := c.query()
+	if err != nil {
+		return err
+	}
+	return c.with(g, func(cl *client.Client) (any, string, error) {
+		msgs, err := cl.History(ctx, q)
+		return map[string]any{"messages": messagesOrEmpty(msgs)}, messageLines(msgs), err
+	})
+}
+
+func (c *HistoryCmd) query() (zchat.HistoryQuery, error) {
+	q := zchat.HistoryQuery{Peer: c.Peer, Limit: c.Limit, Before: c.Before, After: c.After}
+	user, private := strings.CutPrefix(c.Target, "@")
+	switch {
+	case c.Target != "" && !private:
+		q.Channel = c.Target
+	case private && c.As != "" && c.As != user:
+		q.User, q.Peer = c.As, user
+	case private:
+		q.User = user
+	case c.As != "":
+		q.User = c.As
+	default:
+		return q, errors.New("history: give a CHANNEL, an @USER or --as USER")
+	}
+	return q, nil
+}

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"zchat/internal/client"
+)
+
+// TailCmd prints the live posts of a channel or the private messages of a
+// user, like tail -f, until interrupted. It first shows the last --backlog
+// stored messages, and after a reconnection to the proxy the messages of
+// the gap, each once.
+type TailCmd struct {
+	ClientFlags
+	Topic   string `arg:"" help:"CHANNEL, or @USER for the private messages addressed to USER."`
+	Backlog int    `default:"10" help:"Stored messages to show first."`
+}
+
+func (c *TailCmd) Run(ctx context.Context, g *Globals) error {
+	cl := c.dial(g)
+	defer cl.Close()
+	s := client.NewSession(cl, client.ResumeOptions{Backlog: c.Backlog})
+	defer s.Close()
+	if err := s.Subscribe(ctx, client.ParseTopic(c.Topic)); err != nil {
+		return ignoreCancel(err)
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case m, ok := <-s.Messages():
+			if !ok {
+				return nil
+			}
+			if err := c.printMessage(m); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func (c *TailCmd) printMessage(m client.Message) error {
+	if c.JSON {
+		return c.printJSON(m)
+	}
+	_, err := fmt.Fprintln(c.out(), m)
+	return err
+}
+
+func ignoreCancel(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
