@@ -1,0 +1,88 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	zmq "github.com/pebbe/zmq4"
+
+	"zchat/internal/clock"
+	"zchat/internal/zmqx"
+)
+
+// Config configures the reference.
+type Config struct {
+	Bind             string        // REP endpoint, e.g. tcp://*:5559
+	DataDir          string        // where ranks persist; "" keeps them in memory
+	HeartbeatTimeout time.Duration // default 1s
+	Logger           *slog.Logger
+}
+
+// pollInterval bounds how late the loop notices ctx and expired servers.
+const pollInterval = 100 * time.Millisecond
+
+// Run serves the registry until ctx is cancelled (nil error) or the socket
+// fails.
+func Run(ctx context.Context, cfg Config) error {
+	if cfg.HeartbeatTimeout <= 0 {
+		cfg.HeartbeatTimeout = time.Second
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	store, err := openRankStore(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	ranks, err := store.Load()
+	if err != nil {
+		return err
+	}
+	svc := &service{
+		state: NewState(cfg.HeartbeatTimeout, ranks),
+		store: store,
+		clock: new(clock.Lamport),
+		log:   log,
+	}
+	zctx, err := zmq.NewContext()
+	if err != nil {
+		return err
+	}
+	defer zctx.Term()
+	rep, err := zmqx.Bind(zctx, zmq.REP, cfg.Bind, zmqx.Options{Linger: 100 * time.Millisecond})
+	if err != nil {
+		return err
+	}
+	defer rep.Close()
+	log.Info("reference running", "bind", cfg.Bind, "data", cfg.DataDir, "known_servers", len(ranks))
+	return serve(ctx, rep, svc)
+}
+
+// serve owns rep: it answers every request it receives, exactly once.
+func serve(ctx context.Context, rep *zmq.Socket, svc *service) error {
+	poller := zmq.NewPoller()
+	poller.Add(rep, zmq.POLLIN)
+	for ctx.Err() == nil {
+		polled, err := poller.Poll(pollInterval)
+		if err != nil {
+			return fmt.Errorf("poll: %w", err)
+		}
+		svc.sweep(time.Now())
+		if len(polled) == 0 {
+			continue
+		}
+		frames, err := rep.RecvMessageBytes(0)
+		if err != nil {
+			return fmt.Errorf("receive: %w", err)
+		}
+		if _, err := rep.SendBytes(svc.handle(frames, time.Now()), 0); err != nil {
+			return fmt.Errorf("send: %w", err)
+		}
+	}
+	return nil
+}
