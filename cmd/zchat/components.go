@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"zchat/internal/broker"
+	"zchat/internal/cluster"
+	"zchat/internal/proxy"
+	"zchat/internal/registry"
+)
+
+// BrokerCmd runs the request broker.
+type BrokerCmd struct {
+	Frontend string `default:"tcp://*:5555" help:"ROUTER endpoint clients' REQ sockets connect to."`
+	Backend  string `default:"tcp://*:5556" help:"DEALER endpoint servers connect to."`
+}
+
+func (c *BrokerCmd) Run(ctx context.Context, g *Globals) error {
+	return broker.Run(ctx, broker.Config{Frontend: c.Frontend, Backend: c.Backend, Logger: g.Logger("broker")})
+}
+
+// ProxyCmd runs the publication proxy.
+type ProxyCmd struct {
+	XSub string `name:"xsub" default:"tcp://*:5557" help:"XSUB endpoint servers' PUB sockets connect to."`
+	XPub string `name:"xpub" default:"tcp://*:5558" help:"XPUB endpoint subscribers' SUB sockets connect to."`
+}
+
+func (c *ProxyCmd) Run(ctx context.Context, g *Globals) error {
+	return proxy.Run(ctx, proxy.Config{XSub: c.XSub, XPub: c.XPub, Logger: g.Logger("proxy")})
+}
+
+// ReferenceCmd runs the server registry.
+type ReferenceCmd struct {
+	Bind             string        `default:"tcp://*:5559" help:"REP endpoint servers connect to."`
+	Data             string        `default:"./data/reference" type:"path" help:"Directory where server ranks persist."`
+	HeartbeatTimeout time.Duration `default:"1s" help:"A server silent this long leaves the list."`
+}
+
+func (c *ReferenceCmd) Run(ctx context.Context, g *Globals) error {
+	return registry.Run(ctx, registry.Config{
+		Bind: c.Bind, DataDir: c.Data, HeartbeatTimeout: c.HeartbeatTimeout, Logger: g.Logger("reference"),
+	})
+}
+
+// UpCmd runs a whole local cluster as supervised child processes.
+type UpCmd struct {
+	Data     string `default:"./data" type:"path" help:"Parent of every component's data directory (reference, s1, s2, ...)."`
+	Servers  int    `default:"3" help:"Number of server replicas (s1..sN)."`
+	Bots     int    `default:"2" help:"Number of bots (b1..bN)."`
+	BasePort int    `default:"5555" help:"First port: +0 broker frontend, +1 backend, +2 proxy XSUB, +3 XPUB, +4 reference, +5+i server si's peer port."`
+}
+
+func (c *UpCmd) Run(ctx context.Context, g *Globals) error {
+	if c.Servers < 1 || c.Bots < 0 {
+		return fmt.Errorf("need at least one server and no negative bot count")
+	}
+	if last := c.BasePort + 5 + c.Servers; c.BasePort < 1 || last > 65535 {
+		return fmt.Errorf("ports %d..%d out of range", c.BasePort, last)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("find the zchat binary: %w", err)
+	}
+	if err := os.MkdirAll(c.Data, 0o755); err != nil {
+		return err
+	}
+	log := g.Logger("up")
+	t := topology{exe: exe, data: c.Data, servers: c.Servers, bots: c.Bots, base: c.BasePort, global: childGlobals(g)}
+	log.Info("starting local cluster", "servers", c.Servers, "bots", c.Bots,
+		"frontend", t.endpoint(portFrontend), "xpub", t.endpoint(portXPub), "data", c.Data)
+	sup := &cluster.Supervisor{Out: os.Stdout, Logger: log}
+	return sup.Run(ctx, t.specs())
+}
+
+// childGlobals passes our global flags on to the children.
+func childGlobals(g *Globals) []string {
+	return []string{"--log-level=" + strings.ToLower(g.LogLevel.String()), "--log-format=" + g.LogFormat}
+}
+
+// Offsets from the base port of `zchat up`.
+const (
+	portFrontend = iota
+	portBackend
+	portXSub
+	portXPub
+	portReference
+	portPeers // server si's peer port is portPeers + i
+)
+
+// topology is the process layout of `zchat up`.
+type topology struct {
+	exe, data           string
+	servers, bots, base int
+	global              []string
+}
+
+func (t topology) endpoint(offset int) string {
+	return fmt.Sprintf("tcp://127.0.0.1:%d", t.base+offset)
+}
+
+func (t topology) spec(name string, optional bool, args ...string) cluster.Spec {
+	return cluster.Spec{Name: name, Path: t.exe, Args: append(append([]string{}, t.global...), args...), Optional: optional}
+}
+
+func (t topology) specs() []cluster.Spec {
+	specs := []cluster.Spec{
+		t.spec("reference", false, "reference", "--bind", t.endpoint(portReference), "--data", filepath.Join(t.data, "reference")),
+		t.spec("broker", false, "broker", "--frontend", t.endpoint(portFrontend), "--backend", t.endpoint(portBackend)),
+		t.spec("proxy", false, "proxy", "--xsub", t.endpoint(portXSub), "--xpub", t.endpoint(portXPub)),
+	}
+	for i := 1; i <= t.servers; i++ {
+		name, peer := fmt.Sprintf("s%d", i), t.endpoint(portPeers+i)
+		specs = append(specs, t.spec(name, false, "server", "--name", name, "--data", filepath.Join(t.data, name),
+			"--broker", t.endpoint(portBackend), "--proxy", t.endpoint(portXSub), "--proxy-sub", t.endpoint(portXPub),
+			"--reference", t.endpoint(portReference), "--peer-bind", peer, "--advertise", peer))
+	}
+	// Bots are optional: until `zchat bot` exists, or if it cannot start,
+	// the supervisor logs a warning instead of crash-looping.
+	for i := 1; i <= t.bots; i++ {
+		specs = append(specs, t.spec(fmt.Sprintf("b%d", i), true, "bot",
+			"--broker", t.endpoint(portFrontend), "--proxy", t.endpoint(portXPub)))
+	}
+	return specs
+}
