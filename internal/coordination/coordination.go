@@ -3,15 +3,18 @@
 // and the `servers` topic, and, on the coordinator, Berkeley clock
 // synchronization (the math of package clock).
 //
-// SKELETON: the API is fixed; the behaviour is being implemented.
+// One goroutine (the loop, see Run) owns the election.Node. Everything
+// else, from the peer services to the replies of requests sent in
+// goroutines, reaches the node as a closure queued on that goroutine, so
+// the node needs no lock. docs/coordination.md describes the protocol.
 package coordination
 
 import (
 	"context"
 	"log/slog"
-	"time"
+	"sync"
+	"sync/atomic"
 
-	"zchat/internal/clock"
 	"zchat/internal/registry"
 	"zchat/internal/wire"
 )
@@ -27,44 +30,56 @@ type Peers interface {
 	Call(ctx context.Context, name, service string, data map[string]any) (wire.Message, error)
 }
 
-// Config configures a Coordinator.
-type Config struct {
-	Self       string
-	Membership Membership
-	Peers      Peers
-	Lamport    *clock.Lamport
-	Physical   *clock.Physical
-	ProxySub   string                            // proxy XPUB endpoint: subscribe to topic "servers"
-	Publish    func(topic string, payload []byte) // sends through the server's publisher
-	Tick       time.Duration                     // election tick
-	SyncEvery  int                               // Berkeley round every N messages exchanged (standard: 10)
-	SyncIdle   time.Duration                     // and at least this often when idle
-	Logger     *slog.Logger
-}
-
 // Coordinator runs election and clock synchronization for one server.
 type Coordinator struct {
-	cfg Config
+	cfg       Config
+	log       *slog.Logger
+	inputs    chan func(*loop) // work for the loop goroutine
+	exchanged atomic.Int64     // messages since the last round (or sync request)
+	syncAsked atomic.Bool      // a follower asked the coordinator for a round
+	wg        sync.WaitGroup   // goroutines sending requests; Run waits for them
+	mu        sync.Mutex
+	st        status // what StatusFields and the services read
 }
 
 // New returns a Coordinator; call Run to start it.
-func New(cfg Config) *Coordinator { return &Coordinator{cfg: cfg} }
-
-// Services are the server-to-server services coordination answers
-// (standard "election"; our extensions).
-func (c *Coordinator) Services() map[string]func(ctx context.Context, m wire.Message) map[string]any {
-	return nil
+func New(cfg Config) *Coordinator {
+	cfg.defaults()
+	return &Coordinator{
+		cfg:    cfg,
+		log:    cfg.Logger.With("component", "coordination"),
+		inputs: make(chan func(*loop), 256),
+	}
 }
-
-// Run coordinates until ctx ends.
-func (c *Coordinator) Run(ctx context.Context) error { <-ctx.Done(); return nil }
 
 // Exchanged counts one message exchanged by this server (the standard's
 // "synchronize every 10 messages").
-func (c *Coordinator) Exchanged() {}
+func (c *Coordinator) Exchanged() { c.exchanged.Add(1) }
 
 // Coordinator is the name of the current coordinator, "" if unknown.
-func (c *Coordinator) Coordinator() string { return "" }
+func (c *Coordinator) Coordinator() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.st.coordinator
+}
 
-// StatusFields adds coordination state to the status reply.
-func (c *Coordinator) StatusFields() map[string]any { return map[string]any{"coordinator": c.Coordinator()} }
+// input queues f for the loop goroutine without blocking: a service must
+// answer even when the loop is busy or not started. Bully tolerates the
+// loss (timeouts and repeated announcements repair it).
+func (c *Coordinator) input(f func(*loop)) {
+	select {
+	case c.inputs <- f:
+	default:
+		c.log.Warn("coordination input queue full, dropping an input")
+	}
+}
+
+// result hands the outcome of a goroutine's work to the loop; unlike
+// input it waits, because the loop tracks that work (a round in progress,
+// a probe in flight) and must hear of its end.
+func (c *Coordinator) result(ctx context.Context, f func(*loop)) {
+	select {
+	case c.inputs <- f:
+	case <-ctx.Done():
+	}
+}

@@ -1,0 +1,102 @@
+package coordination
+
+import (
+	"io"
+	"log/slog"
+	"time"
+
+	"zchat/internal/clock"
+)
+
+// Config configures a Coordinator. Zero durations and counts take the
+// defaults below, chosen for a failover well under a second on a LAN.
+type Config struct {
+	Self       string
+	Membership Membership
+	Peers      Peers
+	Lamport    *clock.Lamport
+	Physical   *clock.Physical
+	ProxySub   string                             // proxy XPUB endpoint: subscribe to topic "servers" ("" = no subscription)
+	Publish    func(topic string, payload []byte) // sends through the server's publisher
+	Tick       time.Duration                      // election tick
+	SyncEvery  int                                // Berkeley round every N messages exchanged (standard: 10)
+	SyncIdle   time.Duration                      // and at least this often when idle
+	Logger     *slog.Logger
+
+	Skew time.Duration // the --clock-skew fault injection, reported in status
+
+	// Election timing, rounded up to whole ticks.
+	AnswerTimeout      time.Duration // electing: wait this long for a higher peer's answer
+	CoordinatorTimeout time.Duration // answered: wait this long for the announcement
+	AnnounceEvery      time.Duration // the coordinator repeats its announcement
+
+	CallTimeout   time.Duration // one request to a peer
+	ProbeEvery    time.Duration // a follower asks the coordinator for its clock this often
+	ProbeFailures int           // consecutive failed probes that make the coordinator lost
+
+	Tolerance time.Duration // Berkeley: readings further from the median are outliers
+	MaxRTT    time.Duration // Berkeley: slower readings are too uncertain to use
+	Samples   int           // Berkeley: readings per peer per round; the shortest round trip counts
+}
+
+// Defaults. Tolerance: a loopback or LAN reading is off by at most half its
+// round trip, and MaxRTT bounds that to 50 ms, so a clock further than
+// Tolerance from the median is wrong, not measured badly.
+const (
+	DefaultTick               = 50 * time.Millisecond
+	DefaultSyncEvery          = 10
+	DefaultSyncIdle           = 2 * time.Second
+	DefaultAnswerTimeout      = 200 * time.Millisecond
+	DefaultCoordinatorTimeout = 500 * time.Millisecond
+	DefaultAnnounceEvery      = 250 * time.Millisecond
+	DefaultCallTimeout        = 200 * time.Millisecond
+	DefaultProbeEvery         = 100 * time.Millisecond
+	DefaultProbeFailures      = 2
+	DefaultTolerance          = 50 * time.Millisecond
+	DefaultMaxRTT             = 100 * time.Millisecond
+	DefaultSamples            = 3
+)
+
+func (c *Config) defaults() {
+	durations := []struct {
+		v   *time.Duration
+		def time.Duration
+	}{
+		{&c.Tick, DefaultTick}, {&c.SyncIdle, DefaultSyncIdle},
+		{&c.AnswerTimeout, DefaultAnswerTimeout}, {&c.CoordinatorTimeout, DefaultCoordinatorTimeout},
+		{&c.AnnounceEvery, DefaultAnnounceEvery}, {&c.CallTimeout, DefaultCallTimeout},
+		{&c.ProbeEvery, DefaultProbeEvery}, {&c.Tolerance, DefaultTolerance}, {&c.MaxRTT, DefaultMaxRTT},
+	}
+	for _, d := range durations {
+		if *d.v <= 0 {
+			*d.v = d.def
+		}
+	}
+	c.countDefaults()
+}
+
+func (c *Config) countDefaults() {
+	if c.SyncEvery <= 0 {
+		c.SyncEvery = DefaultSyncEvery
+	}
+	if c.ProbeFailures <= 0 {
+		c.ProbeFailures = DefaultProbeFailures
+	}
+	if c.Samples <= 0 {
+		c.Samples = DefaultSamples
+	}
+	if c.Lamport == nil {
+		c.Lamport = &clock.Lamport{}
+	}
+	if c.Physical == nil {
+		c.Physical = clock.NewPhysical(c.Skew, nil)
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+}
+
+// ticks converts d to whole ticks, at least one.
+func (c *Config) ticks(d time.Duration) int {
+	return max(1, int((d+c.Tick-1)/c.Tick))
+}
