@@ -28,7 +28,7 @@ func (c *ClientCmd) Run(ctx context.Context, g *Globals) error {
 	}
 	cl := c.dial(g)
 	defer cl.Close()
-	s := client.NewSession(cl, client.ResumeOptions{})
+	s := client.NewSession(cl, client.ResumeOptions{Every: resyncEvery})
 	defer s.Close()
 	return plain.Run(ctx, menuClient{cl, s}, c.in(), c.out(), plain.Options{User: c.User, Drain: c.Drain})
 }

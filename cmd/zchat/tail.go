@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"zchat/internal/client"
 )
@@ -21,7 +22,7 @@ type TailCmd struct {
 func (c *TailCmd) Run(ctx context.Context, g *Globals) error {
 	cl := c.dial(g)
 	defer cl.Close()
-	s := client.NewSession(cl, client.ResumeOptions{Backlog: c.Backlog})
+	s := client.NewSession(cl, client.ResumeOptions{Backlog: c.Backlog, Every: resyncEvery})
 	defer s.Close()
 	if err := s.Subscribe(ctx, client.ParseTopic(c.Topic)); err != nil {
 		return ignoreCancel(err)
@@ -40,6 +41,10 @@ func (c *TailCmd) Run(ctx context.Context, g *Globals) error {
 		}
 	}
 }
+
+// resyncEvery is how often tail and client check history for publications
+// lost upstream of the proxy (see client.ResumeOptions.Every).
+const resyncEvery = 30 * time.Second
 
 func (c *TailCmd) printMessage(m client.Message) error {
 	if c.JSON {

@@ -1,6 +1,8 @@
 package client
 
 import (
+	"context"
+	"log/slog"
 	"time"
 
 	zmq "github.com/pebbe/zmq4"
@@ -60,7 +62,12 @@ func (s *subscriber) event(mon *zmq.Socket) {
 	}
 	switch ev {
 	case zmq.EVENT_HANDSHAKE_SUCCEEDED:
-		s.log.Info("connected to proxy", "addr", addr)
+		s.handshakes++
+		level := slog.LevelDebug
+		if s.handshakes > 1 {
+			level = slog.LevelInfo
+		}
+		s.log.Log(context.Background(), level, "connected to proxy", "addr", addr, "connections", s.handshakes)
 		s.signal()
 	case zmq.EVENT_DISCONNECTED:
 		s.log.Warn("disconnected from proxy", "addr", addr)

@@ -25,12 +25,18 @@ func (r *Resumer) Plan(topic string) Plan {
 // Take records a page fetched for p and returns what to show, oldest first:
 // the messages of topic not shown before (the last p.Show of them). The
 // messages left out still count for the resume cursor, but not as shown, so
-// that their live copies still show.
+// that their live copies still show. A catch-up never shows what sorts at
+// or before the newest message present when the topic was first followed
+// (the floor): that is old history, even if it sorts after the cursor
+// because a server's clock ran backwards.
 func (r *Resumer) Take(topic string, p Plan, page []Message) []Message {
 	t := r.track(topic)
+	if p.Prime {
+		t.raiseFloor(page)
+	}
 	var fresh []Message
 	for _, m := range page {
-		if m.Topic == topic && m.ID != "" && !t.seen(m.ID) {
+		if m.Topic == topic && t.news(m, p.Prime) {
 			fresh = append(fresh, m)
 			t.place(m)
 		}

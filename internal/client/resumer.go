@@ -1,5 +1,7 @@
 package client
 
+import "time"
+
 // Resumer is the pure bookkeeping behind lossless resume, one track per
 // topic: which message ids were already shown (a bounded window, to drop
 // live duplicates of what history returned and vice versa) and where
@@ -24,6 +26,17 @@ type ResumeOptions struct {
 	Overlap int
 	// PageSize is the history page size; default 100, at most 1000.
 	PageSize int
+	// Settle is when a Session catches up a second time after each
+	// (re)connection to the proxy, for the messages that the servers
+	// published before the proxy passed our subscriptions on to them (the
+	// upstream slow joiner after a proxy restart); default 2s, negative
+	// for never.
+	Settle time.Duration
+	// Every makes a Session catch up periodically, a safety net for
+	// publications lost without any disconnection on our side (a server
+	// that publishes before its own connection to the proxy is up); 0 for
+	// never.
+	Every time.Duration
 }
 
 func (o ResumeOptions) withDefaults() ResumeOptions {
@@ -31,6 +44,9 @@ func (o ResumeOptions) withDefaults() ResumeOptions {
 	o.Window = defaulted(o.Window, 1024)
 	o.Overlap = defaulted(o.Overlap, 16)
 	o.PageSize = min(defaulted(o.PageSize, 100), 1000)
+	if o.Settle == 0 {
+		o.Settle = 2 * time.Second
+	}
 	return o
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 )
 
 // msg is a message of topic "geral" with id "s:<n>" and clock n, unless
@@ -14,6 +15,12 @@ func msg(n int, clock ...uint64) Message {
 		c = clock[0]
 	}
 	return Message{ID: fmt.Sprintf("s:%03d", n), Topic: "geral", Channel: "geral", Clock: c}
+}
+
+// at sets m's server time to sec seconds after the epoch.
+func at(m Message, sec int64) Message {
+	m.Time = time.Unix(sec, 0)
+	return m
 }
 
 func msgs(ns ...int) []Message {
@@ -94,6 +101,16 @@ func TestResumerPlanAndTake(t *testing.T) {
 		{"empty topic then messages", ResumeOptions{Backlog: 5}, []step{
 			{wantPlan: Plan{Limit: 5, Show: 5, Prime: true}, page: nil, wantShow: []string{}},
 			{wantPlan: Plan{Limit: 100, Show: -1}, page: msgs(1, 2), wantShow: []string{"s:001", "s:002"}},
+		}},
+		{"old history after the cursor (a server clock ran backwards) is not news", ResumeOptions{Backlog: 1}, []step{
+			{wantPlan: Plan{Limit: 1, Show: 1, Prime: true}, page: []Message{msg(5, 50)}, wantShow: []string{"s:005"}},
+			{live: []Message{msg(7, 2)}, wantPlan: Plan{After: "s:007", Limit: 100, Show: -1},
+				page: []Message{msg(3, 30), msg(5, 50), msg(8, 60)}, wantShow: []string{"s:008"}},
+		}},
+		{"new message below the floor (a server clock ran backwards) is news by its time", ResumeOptions{Backlog: 1}, []step{
+			{wantPlan: Plan{Limit: 1, Show: 1, Prime: true}, page: []Message{at(msg(5, 50), 100)}, wantShow: []string{"s:005"}},
+			{wantPlan: Plan{After: "s:005", Limit: 100, Show: -1},
+				page: []Message{at(msg(3, 30), 90), at(msg(9, 3), 110), at(msg(8, 60), 0)}, wantShow: []string{"s:009", "s:008"}},
 		}},
 		{"other topics in the page are ignored", ResumeOptions{Backlog: 5}, []step{
 			{wantPlan: Plan{Limit: 5, Show: 5, Prime: true}, page: []Message{msg(1), {ID: "x:1", Topic: "bob", Private: true}}, wantShow: []string{"s:001"}},

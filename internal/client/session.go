@@ -13,6 +13,13 @@ import (
 // detects with a monitor on its SUB socket) it fetches, page by page, what
 // was stored after the newest message shown (with a small overlap). Live
 // copies of what history already showed, and vice versa, are dropped by id.
+// Each connection is followed by a second catch-up (ResumeOptions.Settle)
+// and, optionally, by periodic ones (ResumeOptions.Every), for publications
+// lost upstream of the proxy, which no event on our socket reveals.
+//
+// One race remains: the proxy learns a subscription asynchronously, so a
+// message stored after the catch-up read but published before the
+// subscription reached the proxy is seen only by the next catch-up.
 //
 // The Session reads the Client's Messages: use one Session per Client and
 // read the Session's Messages instead, from a goroutine of its own.

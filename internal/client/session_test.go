@@ -127,3 +127,40 @@ func TestSessionUnsubscribeAndClose(t *testing.T) {
 		t.Fatalf("after Close: %v", err)
 	}
 }
+
+func TestSessionLaterCatchUps(t *testing.T) {
+	cases := []struct {
+		name string
+		opts ResumeOptions
+	}{
+		{"settle after connecting", ResumeOptions{Settle: 300 * time.Millisecond}},
+		{"periodic", ResumeOptions{Settle: -1, Every: 100 * time.Millisecond}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			hist := &fakeHistory{}
+			srv := clienttest.StartServer(t, hist.serve(t))
+			pub := clienttest.StartPublisher(t)
+			cl := New(testConfig(srv.Endpoint, pub.Endpoint))
+			defer cl.Close()
+			s := NewSession(cl, c.opts)
+			defer s.Close()
+			hist.add(1)
+			if err := s.Subscribe(context.Background(), ChannelTopic("geral")); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, func() bool { return len(srv.Requests()) >= 2 }) // the prime and the catch-up on connecting
+			hist.add(2)                                                 // stored, never published: only a later catch-up finds it
+			expect(t, s, "s1:2")
+		})
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met in time")
+		}
+	}
+}

@@ -12,6 +12,8 @@ const maxCatchUpPages = 1000
 func (s *Session) loop() {
 	defer close(s.stopped)
 	defer close(s.out)
+	t := newTimers(s.res.opts)
+	defer t.stop()
 	for {
 		select {
 		case <-s.done:
@@ -23,6 +25,11 @@ func (s *Session) loop() {
 				return
 			}
 		case <-s.c.Connects():
+			t.connected()
+			s.resumeAll()
+		case <-t.settled():
+			s.resumeAll()
+		case <-t.tick():
 			s.resumeAll()
 		}
 	}

@@ -25,14 +25,15 @@ type subOp struct {
 // every completed handshake with the proxy (the first one and each
 // reconnection) on connects, so that a Session can catch up from history.
 type subscriber struct {
-	endpoint string
-	log      *slog.Logger
-	clock    *clock.Lamport
-	done     <-chan struct{}
-	ops      chan subOp
-	out      chan Message
-	connects chan struct{} // capacity 1: signals coalesce
-	topics   topicSet
+	endpoint   string
+	log        *slog.Logger
+	clock      *clock.Lamport
+	done       <-chan struct{}
+	ops        chan subOp
+	out        chan Message
+	connects   chan struct{} // capacity 1: signals coalesce
+	topics     topicSet
+	handshakes int // completed so far: the first is a connection, later ones reconnections
 }
 
 func newSubscriber(endpoint string, log *slog.Logger, lc *clock.Lamport, done <-chan struct{}) *subscriber {

@@ -3,6 +3,7 @@ package client
 import (
 	"cmp"
 	"slices"
+	"time"
 )
 
 // track is a Resumer's state for one topic.
@@ -12,6 +13,8 @@ type track struct {
 	shown  map[string]struct{} // ids shown, at most window
 	fifo   []string            // shown ids, oldest first, for eviction
 	recent []position          // newest positions known, ascending, at most window
+	floor  position            // newest position when first followed
+	since  time.Time           // newest server time when first followed
 }
 
 // position is where a message sorts in history: servers order by (clock,
@@ -48,7 +51,7 @@ func (t *track) show(m Message) {
 
 // place records m's position for the resume cursor.
 func (t *track) place(m Message) {
-	p := position{m.Clock, m.ID}
+	p := positionOf(m)
 	i, found := slices.BinarySearchFunc(t.recent, p, comparePositions)
 	if found {
 		return
@@ -66,4 +69,29 @@ func (t *track) cursor(overlap int) string {
 		return ""
 	}
 	return t.recent[max(len(t.recent)-1-overlap, 0)].id
+}
+
+func positionOf(m Message) position { return position{m.Clock, m.ID} }
+
+// raiseFloor records the newest position and time of the first page.
+func (t *track) raiseFloor(page []Message) {
+	for _, m := range page {
+		if comparePositions(positionOf(m), t.floor) > 0 {
+			t.floor = positionOf(m)
+		}
+		if m.Time.After(t.since) {
+			t.since = m.Time
+		}
+	}
+}
+
+// news reports whether m may be shown: it has an id not shown yet and,
+// unless prime, sorts after the floor or was stored after it (a server
+// whose Lamport clock restarted low stamps new messages below the floor;
+// servers' physical clocks are kept in sync, so their time tells).
+func (t *track) news(m Message, prime bool) bool {
+	if m.ID == "" || t.seen(m.ID) {
+		return false
+	}
+	return prime || comparePositions(positionOf(m), t.floor) > 0 || m.Time.After(t.since)
 }
