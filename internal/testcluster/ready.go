@@ -1,0 +1,131 @@
+package testcluster
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"slices"
+	"strings"
+	"time"
+
+	zmq "github.com/pebbe/zmq4"
+
+	"zchat/internal/wire"
+)
+
+// waitReady waits until comp serves, failing the test at the deadline or
+// as soon as its process exits.
+func (c *Cluster) waitReady(comp *component) {
+	c.t.Helper()
+	switch {
+	case comp.server:
+		c.WaitServers(comp.name)
+	case comp.name == "reference":
+		c.poll(comp.name, []*component{comp}, func() bool {
+			_, err := Ask(c.Reference(), "list", nil, 500*time.Millisecond)
+			return err == nil
+		})
+	case comp.name == "broker":
+		c.poll("broker ports", []*component{comp}, func() bool { return dialable(c.Frontend()) && dialable(c.Backend()) })
+		c.WaitServers(c.runningServers()...)
+	case comp.name == "proxy":
+		c.poll("proxy ports", []*component{comp}, func() bool { return dialable(c.XSub()) && dialable(c.XPub()) })
+	}
+}
+
+// WaitServers waits until requests through the broker have been answered
+// by every named server (each reply names its server in data.server).
+func (c *Cluster) WaitServers(names ...string) {
+	c.t.Helper()
+	if len(names) == 0 {
+		return
+	}
+	var watch []*component
+	for _, n := range names {
+		watch = append(watch, c.get(n))
+	}
+	seen := map[string]bool{}
+	c.poll(fmt.Sprintf("servers %v to answer through the broker", names), watch, func() bool {
+		if reply, err := Ask(c.Frontend(), "users", nil, 500*time.Millisecond); err == nil {
+			if s, _ := reply.OptString("server"); s != "" {
+				seen[s] = true
+			}
+		}
+		return !slices.ContainsFunc(names, func(n string) bool { return !seen[n] })
+	})
+}
+
+// poll checks cond until it holds; it fails the test at ReadyTimeout, or
+// at once when a watched process exits.
+func (c *Cluster) poll(what string, watch []*component, cond func() bool) {
+	c.t.Helper()
+	deadline := time.Now().Add(ReadyTimeout)
+	for !cond() {
+		for _, comp := range watch {
+			if !comp.running() {
+				c.t.Fatalf("testcluster: %s exited while waiting for %s: %v\n%s",
+					comp.name, what, comp.proc.Err(), tail(c.Logs(comp.name), 40))
+			}
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatalf("testcluster: timed out after %v waiting for %s", ReadyTimeout, what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func dialable(ep string) bool {
+	conn, err := net.DialTimeout("tcp", hostPort(ep), 200*time.Millisecond)
+	if err != nil {
+		return false
+	}
+	conn.Close()
+	return true
+}
+
+// tail returns the last n lines of s.
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+// ErrNoReply is returned by Ask when no reply comes in time.
+var ErrNoReply = errors.New("no reply")
+
+// Ask sends one MessagePack request on a fresh REQ socket and returns the
+// decoded reply (an "erro" reply is not an error here). data may be nil.
+func Ask(ep, service string, data map[string]any, timeout time.Duration) (wire.Message, error) {
+	s, err := zmq.NewSocket(zmq.REQ)
+	if err != nil {
+		return wire.Message{}, err
+	}
+	defer s.Close()
+	s.SetLinger(0)
+	if err := s.Connect(ep); err != nil {
+		return wire.Message{}, err
+	}
+	if data == nil {
+		data = map[string]any{}
+	}
+	frame, err := wire.Encode(wire.MsgPack, service, data, 1, float64(time.Now().UnixNano())/1e9)
+	if err != nil {
+		return wire.Message{}, err
+	}
+	if _, err := s.SendBytes(frame, zmq.DONTWAIT); err != nil {
+		return wire.Message{}, err
+	}
+	poller := zmq.NewPoller()
+	poller.Add(s, zmq.POLLIN)
+	polled, err := poller.Poll(timeout)
+	if err != nil {
+		return wire.Message{}, err
+	}
+	if len(polled) == 0 {
+		return wire.Message{}, ErrNoReply
+	}
+	reply, err := s.RecvBytes(0)
+	if err != nil {
+		return wire.Message{}, err
+	}
+	return wire.Decode(reply, 0)
+}
