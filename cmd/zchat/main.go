@@ -24,6 +24,7 @@ type CLI struct {
 	Proxy     ProxyCmd     `cmd:"" help:"Run the publication proxy (XSUB for servers, XPUB for subscribers)."`
 	Reference ReferenceCmd `cmd:"" help:"Run the server registry (rank, list, heartbeat)."`
 	Server    ServerCmd    `cmd:"" help:"Run a chat server replica."`
+	Status    StatusCmd    `cmd:"" help:"Show every server's coordinator, clock and peers, and whether they agree."`
 
 	Login    LoginCmd    `cmd:"" help:"Log in as a user (registers the name)."`
 	Users    UsersCmd    `cmd:"" help:"List registered users."`

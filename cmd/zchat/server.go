@@ -22,6 +22,7 @@ type ServerCmd struct {
 	MaxName      int           `default:"64" help:"Longest user or channel name, bytes."`
 	MaxMessage   int           `default:"4096" help:"Longest message, bytes."`
 	ClockSkew    time.Duration `default:"0s" help:"Fault injection: add this offset to the system clock reading."`
+	SlewRate     float64       `default:"0.1" help:"How much slower, at most, the clock runs while absorbing a negative correction (0 < rate <= 1)."`
 	Heartbeat    time.Duration `default:"200ms" help:"Interval of heartbeats to the reference."`
 	SyncReplicas int           `default:"0" help:"Acknowledge a write only after this many peers have committed it."`
 	SyncTimeout  time.Duration `default:"2s" help:"How long to wait for --sync-replicas peers before answering erro."`
@@ -32,7 +33,7 @@ func (c *ServerCmd) Run(ctx context.Context, g *Globals) error {
 		Name: c.Name, DataDir: c.Data, Broker: c.Broker, Proxy: c.Proxy, ProxySub: c.ProxySub,
 		Reference: c.Reference, PeerBind: c.PeerBind, Advertise: c.Advertise,
 		Limits:    zchat.Limits{MaxFrame: c.MaxFrame, MaxName: c.MaxName, MaxMessage: c.MaxMessage},
-		ClockSkew: c.ClockSkew, Heartbeat: c.Heartbeat,
+		ClockSkew: c.ClockSkew, SlewRate: c.SlewRate, Heartbeat: c.Heartbeat,
 		SyncReplicas: c.SyncReplicas, SyncTimeout: c.SyncTimeout, Logger: g.Logger("server"),
 	})
 }

@@ -30,6 +30,7 @@ type Config struct {
 	Advertise    string
 	Limits       zchat.Limits
 	ClockSkew    time.Duration
+	SlewRate     float64 // how much slower the clock may run while absorbing a negative correction; 0: clock.DefaultSlewRate
 	MaxInflight  int
 	Heartbeat    time.Duration // interval of heartbeats to the reference
 	SyncReplicas int           // peers that must commit an event before it is acknowledged
@@ -93,6 +94,11 @@ type node struct {
 
 func newNode(cfg Config, log *slog.Logger) *node {
 	l, p := &clock.Lamport{}, clock.NewPhysical(cfg.ClockSkew, nil)
+	if cfg.SlewRate != 0 {
+		if err := p.SetSlewRate(cfg.SlewRate); err != nil {
+			log.Warn("ignoring the slew rate", "err", err)
+		}
+	}
 	n := &node{
 		cfg: cfg, log: log, peers: newPeers(cfg.Name, l, p),
 		started: time.Now(), pubs: make(chan Publication, cfg.MaxInflight),
@@ -118,7 +124,7 @@ func (n *node) newCoordinator() *coordination.Coordinator {
 	return coordination.New(coordination.Config{
 		Self: n.cfg.Name, Membership: n.member, Peers: n.peers,
 		Lamport: n.h.Lamport, Physical: n.h.Physical, ProxySub: n.cfg.ProxySub,
-		Publish: n.publish, Logger: n.log,
+		Publish: n.publish, Logger: n.log, Skew: n.cfg.ClockSkew,
 	})
 }
 

@@ -15,16 +15,30 @@ type StatusReporter interface {
 }
 
 // services are the peer services: the standard `clock`, our `status`, and
-// whatever the modules answer.
+// whatever the modules answer. Requests of the modules other than
+// coordination count as messages exchanged for the Berkeley schedule;
+// coordination's own traffic would schedule rounds by itself.
 func (n *node) services() map[string]PeerService {
 	s := map[string]PeerService{
 		"clock":  n.clockService,
 		"status": func(ctx context.Context, m wire.Message) map[string]any { return n.status() },
 	}
 	for _, m := range n.modules {
-		maps.Copy(s, m.Services())
+		for name, svc := range m.Services() {
+			s[name] = n.counted(m, svc)
+		}
 	}
 	return s
+}
+
+func (n *node) counted(m Module, svc PeerService) PeerService {
+	if m == Module(n.coord) {
+		return svc
+	}
+	return func(ctx context.Context, msg wire.Message) map[string]any {
+		n.coord.Exchanged()
+		return svc(ctx, msg)
+	}
 }
 
 // clockService is the standard Berkeley poll: the responder's physical time.
