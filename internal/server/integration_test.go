@@ -241,3 +241,21 @@ func TestRestartAfterKillLosesNothing(t *testing.T) {
 	}
 	expect(t, req.call("users", map[string]any{}), "OK")
 }
+
+// TestLamportClockSurvivesRestart: a restarted server's new events must sort
+// after the ones it stored before, so history order stays true.
+func TestLamportClockSurvivesRestart(t *testing.T) {
+	c := testcluster.Start(t, testcluster.Options{Servers: 1})
+	req := dialREQ(t, c.Frontend())
+	expect(t, req.call("channel", map[string]any{"channel": "geral"}), "sucesso")
+	expect(t, req.call("publish", map[string]any{"user": "ana", "channel": "geral", "message": "before"}), "OK")
+	c.Kill("s1")
+	c.Restart("s1")
+	req = dialREQ(t, c.Frontend())
+	expect(t, req.call("publish", map[string]any{"user": "ana", "channel": "geral", "message": "after"}), "OK")
+	h := req.call("history", map[string]any{"channel": "geral"})
+	msgs, _ := h.Data["messages"].([]any)
+	if len(msgs) != 2 || msgs[1].(map[string]any)["message"] != "after" {
+		t.Fatalf("history after restart: %v", msgs)
+	}
+}

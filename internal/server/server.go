@@ -72,7 +72,9 @@ func Run(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("open store: %w", err)
 	}
 	defer st.Close()
-	n.setStore(st)
+	if err := n.setStore(st); err != nil {
+		return err
+	}
 	log.Info("starting", "broker", cfg.Broker, "proxy", cfg.Proxy, "reference", cfg.Reference, "origin", st.Origin())
 	return n.run(ctx)
 }
@@ -111,13 +113,18 @@ func newNode(cfg Config, log *slog.Logger) *node {
 	return n
 }
 
-// setStore finishes the wiring once the store is open: the membership and
-// coordinator need the node's sockets, which start in run.
-func (n *node) setStore(st *store.Store) {
+// setStore finishes the wiring once the store is open (the membership and
+// coordinator need the node's sockets, which start in run). The Lamport
+// clock resumes above every stored event, so that after a restart new
+// events still sort after old ones.
+func (n *node) setStore(st *store.Store) error {
 	n.store = st
 	n.h.Store = st
 	n.h.Replicator = n.repl
 	n.repl.SetStore(st)
+	maxClock, err := st.MaxClock()
+	n.h.Lamport.Observe(maxClock)
+	return err
 }
 
 func (n *node) newCoordinator() *coordination.Coordinator {

@@ -55,7 +55,10 @@ func (n *node) status() map[string]any {
 	for _, p := range n.peers.Members() {
 		peers = append(peers, p.Name)
 	}
-	events, _ := n.store.Count()
+	var events uint64
+	for _, seq := range n.store.Vector() {
+		events += seq
+	}
 	s := map[string]any{
 		"status": wire.StatusOK, "server": n.cfg.Name, "rank": n.member.Rank(),
 		"coordinator": "", "time": n.h.Physical.Seconds(),
