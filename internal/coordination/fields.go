@@ -24,8 +24,9 @@ var (
 
 // announcement is a coordinator announcement read from topic servers.
 type announcement struct {
-	Name string
-	Rank int // 0 when the announcer did not say (the standard does not)
+	Name  string
+	Rank  int    // 0 when the announcer did not say (the standard does not)
+	Clock uint64 // the announcer's Lamport clock
 }
 
 // parseAnnouncement reads the standard shape {"service": "election",
@@ -41,7 +42,7 @@ func parseAnnouncement(payload []byte) (announcement, bool) {
 	if name == "" && (announceTypes[text(m.Data["type"])] || announceTypes[m.Service]) {
 		name = firstString(m.Data, senderKeys)
 	}
-	return announcement{Name: name, Rank: rankOf(m.Data)}, name != ""
+	return announcement{Name: name, Rank: rankOf(m.Data), Clock: m.Clock}, name != ""
 }
 
 // sender is who a request says it comes from, and its rank (0: unknown).

@@ -55,10 +55,20 @@ func TestParseAnnouncement(t *testing.T) {
 				raw = pack(t, tt.payload)
 			}
 			got, ok := parseAnnouncement(raw)
+			got.Clock = 0 // checked below
 			if ok != tt.ok || got != tt.want {
 				t.Fatalf("got %+v %v, want %+v %v", got, ok, tt.want, tt.ok)
 			}
 		})
+	}
+}
+
+func TestAnnouncementClockIsObserved(t *testing.T) {
+	c := New(Config{Self: "s1", Membership: fakeStatic{}})
+	payload := pack(t, map[string]any{"service": "election", "data": map[string]any{"coordinator": "s3", "clock": 41}})
+	c.heard([][]byte{[]byte(TopicServers), payload})
+	if got := c.cfg.Lamport.Now(); got != 42 {
+		t.Fatalf("Lamport clock %d after receiving 41, want 42", got)
 	}
 }
 

@@ -51,14 +51,14 @@ func (l *loop) sendElection(to string) {
 
 // announce publishes the standard announcement on topic servers and, as a
 // backup of that lossy broadcast, tells every peer directly (extension
-// request "coordinator").
+// request "coordinator"). A direct message is not retried: a late one
+// could arrive after this server yielded and mislead its receiver, and
+// announcements repeat anyway.
 func (c *Coordinator) announce(ctx context.Context, self election.Peer, members []registry.Member) {
 	c.publishAnnouncement(self)
 	data := map[string]any{"coordinator": self.Name, "rank": self.Rank}
 	for _, m := range members {
-		c.spawn(func() {
-			_, _ = c.callRetrying(ctx, c.cfg.CallTimeout, m.Name, "coordinator", maps.Clone(data))
-		})
+		c.spawn(func() { _, _ = c.call(ctx, m.Name, "coordinator", maps.Clone(data)) })
 	}
 }
 

@@ -66,11 +66,17 @@ func (c *Coordinator) drain(sock *zmq.Socket) {
 	}
 }
 
-// heard feeds one message received on topic servers to the loop.
+// heard feeds one message received on topic servers to the loop, after
+// the Lamport receive rule.
 func (c *Coordinator) heard(frames [][]byte) {
-	if a, ok := parseAnnouncement(announcementPayload(frames)); ok {
-		c.input(func(l *loop) { l.stepFrom(election.MsgCoordinator, a.Name, a.Rank) })
+	a, ok := parseAnnouncement(announcementPayload(frames))
+	if !ok {
+		return
 	}
+	if a.Clock > 0 {
+		c.cfg.Lamport.Observe(a.Clock)
+	}
+	c.input(func(l *loop) { l.stepFrom(election.MsgCoordinator, a.Name, a.Rank) })
 }
 
 // announcementPayload takes the payload of [topic, payload] (standard) or
