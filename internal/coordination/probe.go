@@ -19,10 +19,14 @@ type probe struct {
 	failures int
 }
 
-// checkCoordinator starts a probe of the coordinator when one is due.
+// checkCoordinator starts a probe of the coordinator when one is due. A
+// coordinator the registry does not list (yet) is not probed: the server
+// may not have dialed it, and the node itself elects if such a
+// coordinator stops announcing.
 func (l *loop) checkCoordinator() {
 	target := l.leader
-	if target == "" || target == l.self.Name || l.probe.inFlight || time.Since(l.probe.last) < l.c.cfg.ProbeEvery {
+	_, listed := l.ranks[target]
+	if !listed || target == l.self.Name || l.probe.inFlight || time.Since(l.probe.last) < l.c.cfg.ProbeEvery {
 		return
 	}
 	l.probe.inFlight, l.probe.last = true, time.Now()

@@ -24,22 +24,17 @@ type roundReport struct {
 
 func newRoundReport(round int, start time.Time, members []registry.Member, adj []clock.Adjustment, failed []string) roundReport {
 	r := roundReport{round: round, at: start, took: time.Since(start), failed: failed}
-	lo, hi := time.Duration(0), time.Duration(0)
-	for i, a := range adj {
+	var deltas []time.Duration
+	for _, a := range adj {
 		r.synced = append(r.synced, a.Name)
 		if a.Outlier {
 			r.outliers = append(r.outliers, a.Name)
 		}
-		// delta = target - offset, so the deltas spread as the offsets do
-		if i == 0 || a.Delta < lo {
-			lo = a.Delta
-		}
-		if i == 0 || a.Delta > hi {
-			hi = a.Delta
-		}
+		deltas = append(deltas, a.Delta)
 		r.maxDelta = max(r.maxDelta, a.Delta.Abs())
 	}
-	r.spread = hi - lo
+	// delta = target - offset: the deltas spread as the offsets did
+	r.spread = slices.Max(deltas) - slices.Min(deltas)
 	for _, m := range members {
 		if !slices.Contains(r.synced, m.Name) {
 			r.missing = append(r.missing, m.Name)
