@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"zchat/internal/bot"
+	"zchat/internal/client"
+)
+
+// BotCmd runs automatic clients: the standard bot behaviour, and the load
+// generator (many bots, a rate, a size, a bound, a report).
+type BotCmd struct {
+	ClientFlags
+	Count    int           `default:"1" help:"Bots in this process, each with its own connection."`
+	Rate     float64       `default:"1" help:"Messages per second per bot (0: as fast as acknowledgements come)."`
+	Size     int           `default:"48" help:"Bytes per message."`
+	Burst    int           `default:"10" help:"Messages sent to a channel before picking another."`
+	Duration time.Duration `default:"0s" help:"Stop after this long (0: until interrupted)."`
+	Messages int           `default:"0" help:"Each bot stops after sending this many messages (0: no limit)."`
+	Shared   bool          `help:"All bots share one connection (one request in flight at a time)."`
+	Report   bool          `help:"Print a summary at the end: sent, acked, errors, rates, latencies, CPU (with --json, as JSON)."`
+}
+
+func (c *BotCmd) Run(ctx context.Context, g *Globals) error {
+	log := g.Logger("bot")
+	r, err := bot.Run(ctx, bot.Config{
+		Client: c.config(g), Count: c.Count, Rate: c.Rate, Size: c.Size, Burst: c.Burst,
+		Duration: c.Duration, Messages: c.Messages, Shared: c.Shared, Logger: log,
+	})
+	if err != nil {
+		return err
+	}
+	log.Info("bots stopped", "sent", r.Sent, "acked", r.Acked, "errors", r.Errors, "echoed", r.Echoed)
+	switch {
+	case c.JSON:
+		return c.printJSON(r)
+	case c.Report:
+		_, err = fmt.Fprint(c.out(), r)
+	}
+	return err
+}
+
+// config is the client configuration of every bot, as dial makes it.
+func (c *BotCmd) config(g *Globals) client.Config {
+	retries := c.Retries
+	if retries == 0 {
+		retries = -1 // the library reads 0 as its default
+	}
+	return client.Config{Broker: c.Broker, Proxy: c.Proxy, Timeout: c.Timeout, Retries: retries, Logger: g.Logger("client")}
+}
