@@ -55,7 +55,9 @@ func agreement(followers map[string][]string) (string, bool) {
 		return "", false
 	}
 	for name, who := range followers {
-		return name, name != "" && slices.Contains(who, name)
+		if name != "" && slices.Contains(who, name) {
+			return name, true
+		}
 	}
 	return "", false
 }
