@@ -35,6 +35,7 @@ type CLI struct {
 	History  HistoryCmd  `cmd:"" help:"Show stored posts of a channel or private messages of a user."`
 	Tail     TailCmd     `cmd:"" help:"Print the live posts of a channel or private messages of a user (CHANNEL or @USER) until interrupted."`
 	Client   ClientCmd   `cmd:"" help:"Interactive client (for now the plain numbered menu)."`
+	Bench    BenchCmd    `cmd:"" help:"Load generator and performance report: a running cluster, one it spawns (--spawn), or the transport bound (--echo)."`
 	Bot      BotCmd      `cmd:"" help:"Run bots: the standard automatic clients, and the load generator (--count, --rate, --report)."`
 
 	Conformance ConformanceCmd `cmd:"" help:"Check any implementation of the standard from the outside, as a third-party client (table of pass/fail/warn; exit 1 on failure)."`

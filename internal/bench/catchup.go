@@ -1,0 +1,85 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// runCatchup starts the last server with an empty data directory while the
+// others hold the filled events, and measures how long it takes to hold
+// them all.
+func runCatchup(ctx context.Context, cfg *Config, c *clusterTarget, rep *Report) error {
+	name := c.servers[len(c.servers)-1]
+	want := fillEvents(cfg)
+	before := sampleProcs(c)
+	start := time.Now()
+	if err := c.startServer(name); err != nil {
+		return err
+	}
+	var first time.Duration
+	var have int64
+	err := waitFor(ctx, name+" to catch up", cfg.Duration, 50*time.Millisecond, func() (bool, error) {
+		if err := c.alive(name); err != nil {
+			return false, err
+		}
+		n, err := c.filled(name)
+		if err == nil {
+			have = n
+		}
+		if have > 0 && first == 0 {
+			first = time.Since(start)
+		}
+		return have >= want, err
+	})
+	took := time.Since(start)
+	rep.Processes = procStats(before, sampleProcs(c), took)
+	var f fatal
+	if errors.As(err, &f) || ctx.Err() != nil {
+		return err
+	}
+	rep.Seconds = took.Seconds()
+	rep.Catchup = &Catchup{Events: have, Want: want, Complete: have >= want, Seconds: round(took.Seconds()),
+		FirstSeconds: round(first.Seconds()), EventsPerSec: round(rate(have, took-first)), TotalPerSec: round(rate(have, took))}
+	return nil
+}
+
+// filled is how many FillOrigin events server name holds, from its status.
+func (c *clusterTarget) filled(name string) (int64, error) {
+	m, err := ask(c.eps["peer:"+name], "status", nil, time.Second)
+	if err != nil {
+		return 0, err
+	}
+	vector, ok := m.Data["vector"].(map[string]any)
+	if !ok {
+		return 0, fmt.Errorf("status of %s has no vector", name)
+	}
+	n, _ := toInt64(vector[FillOrigin])
+	return n, nil
+}
+
+// toInt64 reads any MessagePack integer.
+func toInt64(v any) (int64, bool) {
+	switch n := v.(type) {
+	case int8:
+		return int64(n), true
+	case int16:
+		return int64(n), true
+	case int32:
+		return int64(n), true
+	case int64:
+		return n, true
+	case uint8:
+		return int64(n), true
+	case uint16:
+		return int64(n), true
+	case uint32:
+		return int64(n), true
+	case uint64:
+		return int64(n), true
+	case int:
+		return int64(n), true
+	}
+	return 0, false
+}

@@ -1,0 +1,99 @@
+package bench
+
+import (
+	"slices"
+	"strings"
+)
+
+// Kinds of runs in a report, told apart by what they measured.
+const (
+	kindEcho       = "echo"
+	kindPublish    = "publish"
+	kindDelivery   = "delivery"
+	kindHistory    = "history"
+	kindCatchup    = "catch-up"
+	kindFailover   = "failover"
+	kindMixed      = "mixed"
+	kindUnknownMix = "other"
+)
+
+func (r *Report) kind() string {
+	switch {
+	case r.Target == "echo":
+		return kindEcho
+	case r.Catchup != nil:
+		return kindCatchup
+	case r.Failover != nil:
+		return kindFailover
+	case r.Rate > 0 && r.Subscribers > 0:
+		return kindDelivery
+	case r.Fill > 0 && strings.Contains(r.Mix, "history"):
+		return kindHistory
+	case r.Mix == "publish=100":
+		return kindPublish
+	case r.Mix != "":
+		return kindMixed
+	}
+	return kindUnknownMix
+}
+
+// runs is the reports of one benchmark session, in the order they ran.
+type runs []*Report
+
+func (rs runs) ofKind(kind string) runs {
+	var out runs
+	for _, r := range rs {
+		if r.kind() == kind {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// echoFor is the echo bound measured with the same number of clients.
+func (rs runs) echoFor(clients int) *Report {
+	i := slices.IndexFunc(rs, func(r *Report) bool { return r.kind() == kindEcho && r.Clients == clients })
+	if i < 0 {
+		return nil
+	}
+	return rs[i]
+}
+
+// ratio is r's throughput over the echo bound at its client count; ok is
+// false when there is none.
+func (rs runs) ratio(r *Report) (float64, bool) {
+	e := rs.echoFor(r.Clients)
+	if e == nil || e.Throughput == 0 {
+		return 0, false
+	}
+	return r.Throughput / e.Throughput, true
+}
+
+// servers are the server processes of a run (s1, s2, ...).
+func (r *Report) servers() []ProcStat {
+	var out []ProcStat
+	for _, p := range r.Processes {
+		if len(p.Name) > 1 && p.Name[0] == 's' && p.Name[1] >= '0' && p.Name[1] <= '9' {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// serverCPU is the servers' CPU in percent of one core, added up.
+func (r *Report) serverCPU() float64 {
+	var sum float64
+	for _, p := range r.servers() {
+		sum += p.CPUPercent
+	}
+	return sum
+}
+
+// serverPeakRSS is the largest peak RSS of any server, MB.
+func (r *Report) serverPeakRSS() float64 {
+	var m float64
+	for _, p := range r.servers() {
+		m = max(m, p.PeakRSSMB)
+	}
+	return m
+}

@@ -1,0 +1,159 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	zmq "github.com/pebbe/zmq4"
+
+	"zchat/internal/broker"
+	"zchat/internal/transport"
+	"zchat/internal/wire"
+)
+
+// echoInflight is how many requests an echo worker keeps in flight, like a
+// server (server.Config.MaxInflight's default).
+const echoInflight = 4096
+
+// echoHWM is the high-water mark of the server's broker socket.
+const echoHWM = 100_000
+
+// cannedReply is what an echo worker answers to everything: a publish
+// acknowledgement of the usual size naming the worker, encoded once.
+func cannedReply(name string) ([]byte, error) {
+	data := map[string]any{"status": wire.StatusOK, "id": "echo.00000000:1", "server": name}
+	return wire.Encode(wire.MsgPack, "publish", data, 1, float64(time.Now().UnixNano())/1e9)
+}
+
+// ServeEcho connects a DEALER to a broker's backend with the socket
+// options of a server and answers every request at once with a canned
+// reply, without decoding it, through the same transport.Responder (many
+// requests in flight) as a server. It returns when ctx ends.
+func ServeEcho(ctx context.Context, backend, name string, log *slog.Logger) error {
+	canned, err := cannedReply(name)
+	if err != nil {
+		return err
+	}
+	sock, err := zmq.NewSocket(zmq.DEALER)
+	if err != nil {
+		return fmt.Errorf("echo socket: %w", err)
+	}
+	transport.SetLiveness(sock)
+	sock.SetRcvhwm(echoHWM)
+	sock.SetSndhwm(echoHWM)
+	if err := sock.Connect(backend); err != nil {
+		sock.Close()
+		return fmt.Errorf("connect %s: %w", backend, err)
+	}
+	r := &transport.Responder{Socket: sock, MaxInflight: echoInflight, Log: log,
+		Handle: func(context.Context, []byte) []byte { return canned }}
+	return r.Run(ctx)
+}
+
+// echoTarget is a broker with echo workers behind it: child processes
+// (like a cluster) or goroutines of this process.
+type echoTarget struct {
+	*spawned        // nil in process
+	front    string // broker frontend
+	cancel   func() // in process: stops broker and workers
+	wg       sync.WaitGroup
+}
+
+func (e *echoTarget) frontend() string { return e.front }
+func (e *echoTarget) xpub() string     { return "" }
+
+func (e *echoTarget) processes() []namedPid {
+	if e.spawned == nil {
+		return nil
+	}
+	return e.spawned.processes()
+}
+
+func (e *echoTarget) stop() {
+	if e.spawned != nil {
+		e.spawned.stop()
+		return
+	}
+	e.cancel()
+	e.wg.Wait()
+}
+
+func startEcho(ctx context.Context, cfg *Config) (*echoTarget, error) {
+	if cfg.Spawn.InProcess {
+		return startEchoInProcess(cfg)
+	}
+	s, err := newSpawned(cfg.Spawn, cfg.Logger, "frontend", "backend")
+	if err != nil {
+		return nil, err
+	}
+	e := &echoTarget{spawned: s, front: s.eps["frontend"]}
+	if err := e.boot(ctx, cfg.Spawn.Servers); err != nil {
+		e.stop()
+		return nil, err
+	}
+	return e, nil
+}
+
+func (e *echoTarget) boot(ctx context.Context, workers int) error {
+	if err := e.start("broker", "broker", "--frontend", e.eps["frontend"], "--backend", e.eps["backend"]); err != nil {
+		return err
+	}
+	if err := e.waitDialable(ctx, []string{"broker"}, "frontend", "backend"); err != nil {
+		return err
+	}
+	for i := 1; i <= workers; i++ {
+		if err := e.start(serverName(i), "bench", "--echo-worker", e.eps["backend"], "--echo-name", serverName(i)); err != nil {
+			return err
+		}
+	}
+	return waitEchoWorkers(ctx, e.front, workers, func() error { return e.alive(e.order...) })
+}
+
+func startEchoInProcess(cfg *Config) (*echoTarget, error) {
+	front, err := freeEndpoint()
+	if err != nil {
+		return nil, err
+	}
+	back, err := freeEndpoint()
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	e := &echoTarget{front: front, cancel: cancel}
+	e.wg.Go(func() {
+		if err := broker.Run(ctx, broker.Config{Frontend: front, Backend: back, Logger: cfg.Logger}); err != nil {
+			cfg.Logger.Error("echo broker", "err", err)
+		}
+	})
+	for i := 1; i <= cfg.Spawn.Servers; i++ {
+		e.wg.Go(func() {
+			if err := ServeEcho(ctx, back, serverName(i), cfg.Logger); err != nil {
+				cfg.Logger.Error("echo worker", "err", err)
+			}
+		})
+	}
+	if err := waitEchoWorkers(ctx, front, cfg.Spawn.Servers, func() error { return nil }); err != nil {
+		e.stop()
+		return nil, err
+	}
+	return e, nil
+}
+
+// waitEchoWorkers waits until every worker has answered through the broker.
+func waitEchoWorkers(ctx context.Context, front string, workers int, alive func() error) error {
+	seen := map[string]bool{}
+	return waitFor(ctx, "echo workers behind "+front, readyTimeout, 20*time.Millisecond, func() (bool, error) {
+		if err := alive(); err != nil {
+			return false, err
+		}
+		m, err := ask(front, "publish", nil, 500*time.Millisecond)
+		if err == nil {
+			s, _ := m.OptString("server")
+			seen[s] = true
+		}
+		return len(seen) >= workers, err
+	})
+}

@@ -1,0 +1,79 @@
+package bench
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func sampleRuns() runs {
+	servers := []ProcStat{{Name: "s1", CPUPercent: 40, PeakRSSMB: 150}, {Name: "s2", CPUPercent: 30, PeakRSSMB: 250}, {Name: "bench", PeakRSSMB: 900}}
+	return runs{
+		{Target: "echo", Clients: 64, Mix: "publish=100", Throughput: 10000},
+		{Target: "spawned", Clients: 64, Mix: "publish=100", Throughput: 6000, SyncReplicas: 0, Processes: servers},
+		{Target: "spawned", Clients: 64, Mix: "publish=100", Throughput: 2000, SyncReplicas: 1},
+		{Target: "spawned", Clients: 8, Mix: "publish=100", Rate: 1000, Subscribers: 4, Throughput: 1000, Deliveries: 4000, DeliveryExpected: 4000, DeliveryP99: 1.5},
+		{Target: "spawned", Clients: 8, Mix: "history=100", Fill: 1_000_000, Ops: map[Op]Summary{OpHistory: {Count: 10, P99: 7}}, Processes: servers},
+		{Target: "spawned", Clients: 8, Mix: "publish=100", Fill: 1_000_000, Catchup: &Catchup{Events: 900, Want: 1000, EventsPerSec: 20000}},
+	}
+}
+
+func TestClassifyAndTargets(t *testing.T) {
+	rs := sampleRuns()
+	kinds := []string{kindEcho, kindPublish, kindPublish, kindDelivery, kindHistory, kindCatchup}
+	for i, r := range rs {
+		if r.kind() != kinds[i] {
+			t.Errorf("run %d: kind %q, want %q", i, r.kind(), kinds[i])
+		}
+	}
+	if q, ok := rs.ratio(rs[1]); !ok || q != 0.6 {
+		t.Errorf("ratio %v %v", q, ok)
+	}
+	if _, ok := rs.ratio(rs[3]); ok {
+		t.Error("ratio without an echo run of 8 clients")
+	}
+	met := map[string]bool{}
+	for _, v := range checkTargets(rs) {
+		met[strings.Fields(v.Target)[0]+v.Measured[:3]] = v.Met
+	}
+	want := map[string]bool{"durable600": true, "durable200": false, "publishp99": true, "historyp99": false, "empty-replica200": false, "server250": false}
+	for k, w := range want {
+		if got, ok := met[k]; !ok || got != w {
+			t.Errorf("target %s: met %v (present %v), want %v; all %v", k, got, ok, w, met)
+		}
+	}
+}
+
+func TestRender(t *testing.T) {
+	dir := t.TempDir()
+	var lines []string
+	for _, r := range sampleRuns() {
+		r.Args = []string{"bench", "--clients", "64"}
+		var b strings.Builder
+		if err := r.WriteJSON(&b); err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, b.String())
+	}
+	path := filepath.Join(dir, "runs.jsonl")
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := readRuns(path)
+	if err != nil || len(rs) != 6 {
+		t.Fatalf("readRuns: %d runs, %v", len(rs), err)
+	}
+	var out strings.Builder
+	if err := Render(rs, Machine{CPUs: 2, Go: "go1.x"}, time.Unix(0, 0), &out); err != nil {
+		t.Fatal(err)
+	}
+	md := out.String()
+	for _, want := range []string{"## Machine", "| CPUs (nproc) | 2 |", "## Targets", "| 0.60 |", "missed: short by 30.0 points",
+		"zchat bench --clients 64", "No CPU profile was captured", "catch-up"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("rendered report lacks %q:\n%s", want, md)
+		}
+	}
+}

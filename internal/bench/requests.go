@@ -1,0 +1,104 @@
+package bench
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"time"
+
+	"github.com/vmihailenco/msgpack/v5"
+
+	"zchat/internal/wire"
+)
+
+// names are the users and channels of a run: client i logs in as
+// users[i]; every client posts to and reads all channels.
+type names struct {
+	users    []string
+	channels []string
+}
+
+func newNames(prefix string, clients, channels int) names {
+	var n names
+	for i := range clients {
+		n.users = append(n.users, prefix+"u"+strconv.Itoa(i))
+	}
+	for i := range channels {
+		n.channels = append(n.channels, prefix+strconv.Itoa(i))
+	}
+	return n
+}
+
+// builder encodes the requests of one client.
+type builder struct {
+	names names
+	self  int // index of this client's user
+	size  int
+	limit int
+	rng   *rand.Rand
+	clock uint64 // this client's Lamport clock
+	seq   int
+}
+
+// build encodes one request of kind op, stamping posted text with sent.
+func (b *builder) build(op Op, sent time.Time) ([]byte, error) {
+	b.clock++
+	data := b.data(op, sent)
+	return wire.Encode(wire.MsgPack, string(op), data, b.clock, float64(sent.UnixNano())/1e9)
+}
+
+func (b *builder) data(op Op, sent time.Time) map[string]any {
+	user := b.names.users[b.self]
+	switch op {
+	case OpPublish:
+		return map[string]any{"user": user, "channel": b.channel(), "message": stampedText(sent, b.size), "request_id": b.reqID()}
+	case OpMessage:
+		return map[string]any{"src": user, "dst": b.peer(), "message": stampedText(sent, b.size), "request_id": b.reqID()}
+	case OpHistory:
+		return map[string]any{"channel": b.channel(), "limit": b.limit}
+	case OpLogin:
+		return map[string]any{"user": user}
+	}
+	return map[string]any{}
+}
+
+func (b *builder) channel() string { return b.names.channels[b.rng.IntN(len(b.names.channels))] }
+
+// peer is another client's user (this one's when it is alone).
+func (b *builder) peer() string {
+	n := len(b.names.users)
+	if n == 1 {
+		return b.names.users[0]
+	}
+	return b.names.users[(b.self+1+b.rng.IntN(n-1))%n]
+}
+
+func (b *builder) reqID() string {
+	b.seq++
+	return fmt.Sprintf("%s-%d", b.names.users[b.self], b.seq)
+}
+
+// reply is the part of a reply envelope the load generator reads.
+type reply struct {
+	Clock uint64 `msgpack:"clock"`
+	Data  struct {
+		Status      string `msgpack:"status"`
+		Description string `msgpack:"description"`
+	} `msgpack:"data"`
+}
+
+// checkReply decodes a reply and turns an "erro" status into an error; it
+// returns the reply's Lamport clock.
+func checkReply(frame []byte) (uint64, error) {
+	var r reply
+	if err := msgpack.Unmarshal(frame, &r); err != nil {
+		return 0, fmt.Errorf("undecodable reply: %w", err)
+	}
+	switch r.Data.Status {
+	case wire.StatusOK, wire.StatusSuccess:
+		return r.Clock, nil
+	case "":
+		return r.Clock, nil // users, channels: no status needed
+	}
+	return r.Clock, fmt.Errorf("%s: %s", r.Data.Status, r.Data.Description)
+}
