@@ -10,6 +10,7 @@ import (
 
 	"zchat/internal/broker"
 	"zchat/internal/cluster"
+	"zchat/internal/metrics"
 	"zchat/internal/proxy"
 	"zchat/internal/registry"
 )
@@ -18,20 +19,28 @@ import (
 type BrokerCmd struct {
 	Frontend string `default:"tcp://*:5555" help:"ROUTER endpoint clients' REQ sockets connect to."`
 	Backend  string `default:"tcp://*:5556" help:"DEALER endpoint servers connect to."`
+	MetricsFlag
 }
 
 func (c *BrokerCmd) Run(ctx context.Context, g *Globals) error {
-	return broker.Run(ctx, broker.Config{Frontend: c.Frontend, Backend: c.Backend, Logger: g.Logger("broker")})
+	log := g.Logger("broker")
+	return c.withMetrics(log, func(ep *metrics.Endpoint) error {
+		return broker.Run(ctx, broker.Config{Frontend: c.Frontend, Backend: c.Backend, Logger: log, Metrics: ep})
+	})
 }
 
 // ProxyCmd runs the publication proxy.
 type ProxyCmd struct {
 	XSub string `name:"xsub" default:"tcp://*:5557" help:"XSUB endpoint servers' PUB sockets connect to."`
 	XPub string `name:"xpub" default:"tcp://*:5558" help:"XPUB endpoint subscribers' SUB sockets connect to."`
+	MetricsFlag
 }
 
 func (c *ProxyCmd) Run(ctx context.Context, g *Globals) error {
-	return proxy.Run(ctx, proxy.Config{XSub: c.XSub, XPub: c.XPub, Logger: g.Logger("proxy")})
+	log := g.Logger("proxy")
+	return c.withMetrics(log, func(ep *metrics.Endpoint) error {
+		return proxy.Run(ctx, proxy.Config{XSub: c.XSub, XPub: c.XPub, Logger: log, Metrics: ep})
+	})
 }
 
 // ReferenceCmd runs the server registry.
@@ -39,11 +48,15 @@ type ReferenceCmd struct {
 	Bind             string        `default:"tcp://*:5559" help:"REP endpoint servers connect to."`
 	Data             string        `default:"./data/reference" type:"path" help:"Directory where server ranks persist."`
 	HeartbeatTimeout time.Duration `default:"1s" help:"A server silent this long leaves the list."`
+	MetricsFlag
 }
 
 func (c *ReferenceCmd) Run(ctx context.Context, g *Globals) error {
-	return registry.Run(ctx, registry.Config{
-		Bind: c.Bind, DataDir: c.Data, HeartbeatTimeout: c.HeartbeatTimeout, Logger: g.Logger("reference"),
+	log := g.Logger("reference")
+	return c.withMetrics(log, func(ep *metrics.Endpoint) error {
+		return registry.Run(ctx, registry.Config{
+			Bind: c.Bind, DataDir: c.Data, HeartbeatTimeout: c.HeartbeatTimeout, Logger: log, Metrics: ep,
+		})
 	})
 }
 

@@ -18,5 +18,5 @@ func (g *Globals) Logger(component string) *slog.Logger {
 	if g.LogFormat == "json" {
 		h = slog.NewJSONHandler(os.Stderr, opts)
 	}
-	return slog.New(h).With("component", component)
+	return slog.New(subModules{h.WithAttrs([]slog.Attr{slog.String("component", component)})})
 }

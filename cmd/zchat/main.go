@@ -25,6 +25,7 @@ type CLI struct {
 	Reference ReferenceCmd `cmd:"" help:"Run the server registry (rank, list, heartbeat)."`
 	Server    ServerCmd    `cmd:"" help:"Run a chat server replica."`
 	Status    StatusCmd    `cmd:"" help:"Show every server's coordinator, clock and peers, and whether they agree."`
+	Health    HealthCmd    `cmd:"" help:"Ask a component's /healthz (its --metrics address); exit 1 unless healthy. For container health checks."`
 
 	Login    LoginCmd    `cmd:"" help:"Log in as a user (registers the name)."`
 	Users    UsersCmd    `cmd:"" help:"List registered users."`

@@ -21,6 +21,7 @@ import (
 
 	zmq "github.com/pebbe/zmq4"
 
+	"zchat/internal/metrics"
 	"zchat/internal/zmqx"
 )
 
@@ -29,6 +30,7 @@ type Config struct {
 	Frontend string // ROUTER endpoint for clients, e.g. tcp://*:5555
 	Backend  string // DEALER endpoint for servers, e.g. tcp://*:5556
 	Logger   *slog.Logger
+	Metrics  *metrics.Endpoint // nil: no metrics
 }
 
 // socketOptions bound memory per peer (10k messages of a few hundred bytes)
@@ -62,7 +64,10 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	defer back.Close()
 	log.Info("broker running", "frontend", cfg.Frontend, "backend", cfg.Backend)
-	err = zmqx.Steer(ctx, zctx, front, back)
+	observe, forwarding := cfg.Metrics.Relay()
+	forwarding.Set(true)
+	err = zmqx.SteerObserved(ctx, zctx, front, back, observe)
+	forwarding.Set(false)
 	log.Info("broker stopped", "err", err)
 	return err
 }

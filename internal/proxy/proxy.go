@@ -27,14 +27,16 @@ import (
 
 	zmq "github.com/pebbe/zmq4"
 
+	"zchat/internal/metrics"
 	"zchat/internal/zmqx"
 )
 
 // Config says where the proxy listens.
 type Config struct {
-	XSub   string // endpoint for the servers' PUB sockets, e.g. tcp://*:5557
-	XPub   string // endpoint for the subscribers' SUB sockets, e.g. tcp://*:5558
-	Logger *slog.Logger
+	XSub    string // endpoint for the servers' PUB sockets, e.g. tcp://*:5557
+	XPub    string // endpoint for the subscribers' SUB sockets, e.g. tcp://*:5558
+	Logger  *slog.Logger
+	Metrics *metrics.Endpoint // nil: no metrics
 }
 
 // socketOptions: a high-water mark well above libzmq's 1000 so that bursts
@@ -69,7 +71,10 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	defer xpub.Close()
 	log.Info("proxy running", "xsub", cfg.XSub, "xpub", cfg.XPub)
-	err = zmqx.Steer(ctx, zctx, xsub, xpub)
+	observe, forwarding := cfg.Metrics.Relay()
+	forwarding.Set(true)
+	err = zmqx.SteerObserved(ctx, zctx, xsub, xpub, observe)
+	forwarding.Set(false)
 	log.Info("proxy stopped", "err", err)
 	return err
 }

@@ -10,6 +10,7 @@ import (
 	zmq "github.com/pebbe/zmq4"
 
 	"zchat/internal/clock"
+	"zchat/internal/metrics"
 	"zchat/internal/zmqx"
 )
 
@@ -19,6 +20,7 @@ type Config struct {
 	DataDir          string        // where ranks persist; "" keeps them in memory
 	HeartbeatTimeout time.Duration // default 1s
 	Logger           *slog.Logger
+	Metrics          *metrics.Endpoint // nil: no metrics
 }
 
 // pollInterval bounds how late the loop notices ctx and expired servers.
@@ -60,11 +62,11 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	defer rep.Close()
 	log.Info("reference running", "bind", cfg.Bind, "data", cfg.DataDir, "known_servers", len(ranks))
-	return serve(ctx, rep, svc)
+	return serve(ctx, rep, svc, newObserver(cfg.Metrics, cfg.DataDir))
 }
 
 // serve owns rep: it answers every request it receives, exactly once.
-func serve(ctx context.Context, rep *zmq.Socket, svc *service) error {
+func serve(ctx context.Context, rep *zmq.Socket, svc *service, obs observer) error {
 	poller := zmq.NewPoller()
 	poller.Add(rep, zmq.POLLIN)
 	for ctx.Err() == nil {
@@ -73,6 +75,7 @@ func serve(ctx context.Context, rep *zmq.Socket, svc *service) error {
 			return fmt.Errorf("poll: %w", err)
 		}
 		svc.sweep(time.Now())
+		obs.liveServers(svc.state, time.Now())
 		if len(polled) == 0 {
 			continue
 		}
@@ -80,7 +83,10 @@ func serve(ctx context.Context, rep *zmq.Socket, svc *service) error {
 		if err != nil {
 			return fmt.Errorf("receive: %w", err)
 		}
-		if _, err := rep.SendBytes(svc.handle(frames, time.Now()), 0); err != nil {
+		start := time.Now()
+		reply := svc.handle(frames, start)
+		obs.request(frames, reply, time.Since(start))
+		if _, err := rep.SendBytes(reply, 0); err != nil {
 			return fmt.Errorf("send: %w", err)
 		}
 	}

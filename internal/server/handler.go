@@ -36,6 +36,8 @@ type Publication struct {
 type Outcome struct {
 	Reply       []byte
 	Publication *Publication
+	Service     string // the request's service and the reply's status, for metrics
+	Status      string
 }
 
 // Handler answers client requests. It is safe for concurrent use.
@@ -94,7 +96,8 @@ func (h *Handler) service(name string) Service {
 // reply encodes the reply after the publication, so that a client that sees
 // its OK and then subscribes to history never misses its own message.
 func (h *Handler) reply(m wire.Message, data map[string]any, ev *zchat.Event) Outcome {
-	out := Outcome{}
+	out := Outcome{Service: m.Service}
+	out.Status, _ = data["status"].(string)
 	if ev != nil {
 		out.Publication = h.publication(*ev)
 	}

@@ -12,6 +12,7 @@ import (
 	"zchat"
 	"zchat/internal/clock"
 	"zchat/internal/coordination"
+	"zchat/internal/metrics"
 	"zchat/internal/registry"
 	"zchat/internal/replication"
 	"zchat/internal/store"
@@ -36,6 +37,7 @@ type Config struct {
 	SyncReplicas int           // peers that must commit an event before it is acknowledged
 	SyncTimeout  time.Duration
 	Logger       *slog.Logger
+	Metrics      *metrics.Endpoint // metrics and health checks go here; nil: kept, not served
 }
 
 func (c *Config) defaults() {
@@ -67,7 +69,7 @@ func Run(ctx context.Context, cfg Config) error {
 	cfg.defaults()
 	log := cfg.Logger.With("server", cfg.Name)
 	n := newNode(cfg, log)
-	st, err := store.Open(cfg.DataDir, cfg.Name, store.Options{Logger: log, OnCommit: n.repl.OnCommit})
+	st, err := store.Open(cfg.DataDir, cfg.Name, store.Options{Logger: log, OnCommit: n.onCommit})
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
@@ -76,7 +78,9 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	log.Info("starting", "broker", cfg.Broker, "proxy", cfg.Proxy, "reference", cfg.Reference, "origin", st.Origin())
-	return n.run(ctx)
+	err = n.run(ctx)
+	log.Info("stopped", "err", err)
+	return err
 }
 
 // node is a running server: the pieces its modules share.
@@ -92,6 +96,7 @@ type node struct {
 	coord   *coordination.Coordinator
 	modules []Module
 	pubs    chan Publication
+	obs     *observer
 }
 
 func newNode(cfg Config, log *slog.Logger) *node {
@@ -103,7 +108,7 @@ func newNode(cfg Config, log *slog.Logger) *node {
 	}
 	n := &node{
 		cfg: cfg, log: log, peers: newPeers(cfg.Name, l, p),
-		started: time.Now(), pubs: make(chan Publication, cfg.MaxInflight),
+		started: time.Now(), pubs: make(chan Publication, cfg.MaxInflight), obs: newObserver(cfg),
 		h: &Handler{Name: cfg.Name, Lamport: l, Physical: p, Limits: cfg.Limits, Log: log},
 	}
 	n.repl = replication.New(replication.Config{
@@ -136,7 +141,9 @@ func (n *node) newCoordinator() *coordination.Coordinator {
 }
 
 func (n *node) publish(topic string, payload []byte) {
-	n.pubs <- Publication{Topic: topic, Payload: payload}
+	p := Publication{Topic: topic, Payload: payload}
+	n.obs.published(p)
+	n.pubs <- p
 }
 
 func (n *node) run(ctx context.Context) error {
@@ -152,6 +159,7 @@ func (n *node) run(ctx context.Context) error {
 	n.coord = n.newCoordinator()
 	n.modules = []Module{n.repl, n.coord}
 	services := n.services()
+	n.obs.register(n)
 	n.h.Extensions = map[string]Service{"status": n.statusService}
 	peer := &peerEndpoint{sock: peerSock, addr: addr, services: services, h: n.h, log: n.log}
 	n.log.Info("peer endpoint", "advertise", addr)
@@ -230,10 +238,13 @@ func (n *node) serveBroker(ctx context.Context) error {
 }
 
 func (n *node) handleClient(ctx context.Context, body []byte) []byte {
+	start := time.Now()
 	out := n.h.Handle(ctx, body)
 	n.coord.Exchanged()
 	if out.Publication != nil {
+		n.obs.published(*out.Publication)
 		n.pubs <- *out.Publication
 	}
+	n.obs.request(out, time.Since(start), len(body))
 	return out.Reply
 }

@@ -18,6 +18,26 @@ var controlSeq atomic.Uint64
 // only after that goroutine has closed its socket. A nil error means ctx
 // ended the proxy.
 func Steer(ctx context.Context, zctx *zmq.Context, front, back *zmq.Socket) error {
+	return SteerObserved(ctx, zctx, front, back, nil)
+}
+
+// SteerObserved is Steer that also calls observe with the size in bytes of
+// every message the proxy forwards, in either direction (see startCapture).
+// A nil observe captures nothing.
+func SteerObserved(ctx context.Context, zctx *zmq.Context, front, back *zmq.Socket, observe func(bytes int)) error {
+	var capture *zmq.Socket
+	if observe != nil {
+		c, stop, err := startCapture(zctx, observe)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		capture = c
+	}
+	return steer(ctx, zctx, front, back, capture)
+}
+
+func steer(ctx context.Context, zctx *zmq.Context, front, back, capture *zmq.Socket) error {
 	endpoint := fmt.Sprintf("inproc://zmqx-steer-%d", controlSeq.Add(1))
 	recv, err := Bind(zctx, zmq.PAIR, endpoint, Options{Linger: 0})
 	if err != nil {
@@ -35,7 +55,7 @@ func Steer(ctx context.Context, zctx *zmq.Context, front, back *zmq.Socket) erro
 	stop := make(chan struct{})
 	done := make(chan struct{})
 	go terminateOnDone(ctx, send, stop, done) // send is owned by it from here
-	err = zmq.ProxySteerable(front, back, nil, recv)
+	err = zmq.ProxySteerable(front, back, capture, recv)
 	close(stop)
 	<-done
 	if err != nil {
