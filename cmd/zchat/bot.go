@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"zchat/internal/bot"
-	"zchat/internal/client"
 )
 
 // BotCmd runs automatic clients: the standard bot behaviour, and the load
@@ -26,7 +25,7 @@ type BotCmd struct {
 func (c *BotCmd) Run(ctx context.Context, g *Globals) error {
 	log := g.Logger("bot")
 	r, err := bot.Run(ctx, bot.Config{
-		Client: c.config(g), Count: c.Count, Rate: c.Rate, Size: c.Size, Burst: c.Burst,
+		Client: clientConfig(&c.ClientFlags, g.Logger("client")), Count: c.Count, Rate: c.Rate, Size: c.Size, Burst: c.Burst,
 		Duration: c.Duration, Messages: c.Messages, Shared: c.Shared, Logger: log,
 	})
 	if err != nil {
@@ -40,13 +39,4 @@ func (c *BotCmd) Run(ctx context.Context, g *Globals) error {
 		_, err = fmt.Fprint(c.out(), r)
 	}
 	return err
-}
-
-// config is the client configuration of every bot, as dial makes it.
-func (c *BotCmd) config(g *Globals) client.Config {
-	retries := c.Retries
-	if retries == 0 {
-		retries = -1 // the library reads 0 as its default
-	}
-	return client.Config{Broker: c.Broker, Proxy: c.Proxy, Timeout: c.Timeout, Retries: retries, Logger: g.Logger("client")}
 }

@@ -121,8 +121,12 @@ func (b *bot) send(ctx context.Context, channel string) {
 }
 
 // failed logs a failed request (the first of a streak loudly: a hundred
-// bots failing together would drown the log) and backs off.
+// bots failing together would drown the log) and backs off. A request
+// cut short by the end of the run is no failure.
 func (b *bot) failed(ctx context.Context, what string, err error) {
+	if ctx.Err() != nil {
+		return
+	}
 	b.fails++
 	level := slog.LevelDebug
 	if b.fails == 1 {

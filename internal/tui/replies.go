@@ -17,7 +17,12 @@ func (m *Model) reply(r replyMsg) tea.Cmd {
 		m.failed(r)
 		return nil
 	}
-	switch b := r.body.(type) {
+	return m.succeeded(r.body)
+}
+
+// succeeded applies the result of a successful request.
+func (m *Model) succeeded(body any) tea.Cmd {
+	switch b := body.(type) {
 	case loggedIn:
 		return m.onLogin(b.user)
 	case usersList:
