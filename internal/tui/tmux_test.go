@@ -40,7 +40,9 @@ func (tm *tmuxTerm) run(args ...string) string {
 }
 
 // keys sends tmux key names ("Enter", "C-n", "PPage") or literal text.
-func (tm *tmuxTerm) keys(keys ...string) { tm.run(append([]string{"send-keys", "-t", "zchat"}, keys...)...) }
+func (tm *tmuxTerm) keys(keys ...string) {
+	tm.run(append([]string{"send-keys", "-t", "zchat"}, keys...)...)
+}
 
 // waitScreen waits until the screen shows every one of want.
 func (tm *tmuxTerm) waitScreen(want ...string) {
