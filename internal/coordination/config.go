@@ -54,7 +54,7 @@ const (
 	DefaultProbeFailures      = 2
 	DefaultTolerance          = 50 * time.Millisecond
 	DefaultMaxRTT             = 100 * time.Millisecond
-	DefaultSamples            = 3
+	DefaultSamples            = 5
 )
 
 func (c *Config) defaults() {

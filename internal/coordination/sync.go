@@ -61,24 +61,16 @@ func (c *Coordinator) runRound(ctx context.Context, round int, members []registr
 	c.recordRound(newRoundReport(round, start, members, adjustments, failed))
 }
 
-// poll reads every peer's clock Samples times in a row, all peers at once.
-// Berkeley keeps each peer's reading with the shortest round trip, the
-// most precise. A peer stops being read at its first failure.
+// poll reads every peer's clock Samples times in a row, one peer after
+// the other: requests in flight together would share the CPU on their
+// way and make the round trips lopsided. Berkeley keeps each peer's
+// reading with the shortest round trip, the most precise. A peer stops
+// being read at its first failure, so a dead one costs one timeout.
 func (c *Coordinator) poll(ctx context.Context, members []registry.Member) []clock.Reading {
-	var (
-		mu       sync.Mutex
-		wg       sync.WaitGroup
-		readings []clock.Reading
-	)
+	var readings []clock.Reading
 	for _, m := range members {
-		wg.Go(func() {
-			got := c.readSamples(ctx, m.Name)
-			mu.Lock()
-			readings = append(readings, got...)
-			mu.Unlock()
-		})
+		readings = append(readings, c.readSamples(ctx, m.Name)...)
 	}
-	wg.Wait()
 	return readings
 }
 
