@@ -55,7 +55,7 @@ func TestStatusCollector(t *testing.T) {
 		"zchat_server_rank": 1, "zchat_elections_total": 2, "zchat_clock_offset_seconds": -0.25,
 		"zchat_peers": 2, "zchat_lamport_clock": 42, "zchat_store_events": 7, "zchat_is_coordinator": 1,
 		"zchat_clock_last_correction_seconds": 0.5, "zchat_replication_local_seq": 9,
-		"zchat_replication_pushed_events_total": 5,
+		"zchat_replication_pushed_events_total":           5,
 		`zchat_replication_peer_behind_events{peer="s2"}`: 2, `zchat_replication_peer_acked_seq{peer="s2"}`: 7,
 		`zchat_replication_lag_seconds{quantile="0.99"}`: 0.012, `zchat_coordinator{coordinator="s1"}`: 1,
 		`zchat_election_state{state="coordinator"}`: 1,
