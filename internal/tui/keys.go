@@ -58,10 +58,7 @@ func (m *Model) submit() tea.Cmd {
 	line := m.input.Value()
 	m.input.Reset()
 	if !m.loggedIn() {
-		if name := strings.TrimSpace(line); name != "" {
-			return m.loginCmd(name)
-		}
-		return nil
+		return m.submitName(strings.TrimSpace(line))
 	}
 	cmd, err := parse(line)
 	if err != nil {
@@ -69,6 +66,17 @@ func (m *Model) submit() tea.Cmd {
 		return nil
 	}
 	return m.run(cmd)
+}
+
+// submitName logs in; /quit works here too.
+func (m *Model) submitName(name string) tea.Cmd {
+	switch name {
+	case "":
+		return nil
+	case "/quit", "/exit":
+		return tea.Quit
+	}
+	return m.loginCmd(name)
 }
 
 // pageUp scrolls one page back; on reaching the top of the buffer it loads

@@ -123,3 +123,10 @@ func TestCommands(t *testing.T) {
 	h.typeLine("/quit")
 	h.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 }
+
+func TestQuitAtLogin(t *testing.T) {
+	h := start(t, newFakeChat(), Options{})
+	h.waitView("user name:")
+	h.typeLine("/quit")
+	h.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+}
