@@ -68,17 +68,22 @@ func (c *Coordinator) StatusFields() map[string]any {
 		"coordinator": c.st.coordinator, "state": c.st.state, "elections": c.st.elections,
 		"skew": c.cfg.Skew.Seconds(), "pending": pending.Seconds(),
 	}
-	if c.st.rank > 0 {
-		f["rank"] = c.st.rank
+	c.st.addOptional(f, now)
+	return f
+}
+
+// addOptional adds what is known only in some roles or after some events.
+func (st *status) addOptional(f map[string]any, now time.Time) {
+	if st.rank > 0 {
+		f["rank"] = st.rank
 	}
-	if c.st.leaderOffset != nil {
-		f["leader_offset"] = c.st.leaderOffset.Seconds()
+	if st.leaderOffset != nil {
+		f["leader_offset"] = st.leaderOffset.Seconds()
 	}
-	if a := c.st.lastAdjust; a != nil {
+	if a := st.lastAdjust; a != nil {
 		f["last_sync"] = map[string]any{"by": a.by, "round": a.round, "delta": a.delta.Seconds(), "ago": now.Sub(a.at).Seconds()}
 	}
-	if r := c.st.lastRound; r != nil {
+	if r := st.lastRound; r != nil {
 		f["last_round"] = r.fields(now)
 	}
-	return f
 }

@@ -2,7 +2,6 @@ package coordination
 
 import (
 	"context"
-	"slices"
 	"sync"
 	"time"
 
@@ -90,26 +89,23 @@ func (c *Coordinator) readSamples(ctx context.Context, name string) []clock.Read
 // (extension request "adjust"), all at once; it returns the peers that
 // did not acknowledge.
 func (c *Coordinator) distribute(ctx context.Context, round int, adjustments []clock.Adjustment) []string {
-	var (
-		mu     sync.Mutex
-		wg     sync.WaitGroup
-		failed []string
-	)
-	for _, a := range adjustments {
+	var wg sync.WaitGroup
+	acked := make([]bool, len(adjustments))
+	for i, a := range adjustments {
 		if a.Name == c.cfg.Self {
 			c.adjust(c.cfg.Self, round, a.Delta)
+			acked[i] = true
 			continue
 		}
-		wg.Go(func() {
-			if err := c.sendAdjust(ctx, round, a); err != nil {
-				mu.Lock()
-				failed = append(failed, a.Name)
-				mu.Unlock()
-			}
-		})
+		wg.Go(func() { acked[i] = c.sendAdjust(ctx, round, a) == nil })
 	}
 	wg.Wait()
-	slices.Sort(failed)
+	var failed []string
+	for i, a := range adjustments {
+		if !acked[i] {
+			failed = append(failed, a.Name)
+		}
+	}
 	return failed
 }
 
