@@ -1,0 +1,173 @@
+package replication
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+
+	"zchat"
+)
+
+// wireEvent is an event on the wire: a MessagePack array of its nine
+// fields in this order, about half the size of a map.
+type wireEvent struct {
+	_msgpack struct{} `msgpack:",as_array"`
+	Origin   string
+	Seq      uint64
+	Clock    uint64
+	Time     float64
+	Kind     uint8
+	User     string
+	Target   string
+	Text     string
+	ReqID    string
+}
+
+const eventFields = 9
+
+func encodeEvents(events []zchat.Event) []wireEvent {
+	out := make([]wireEvent, len(events))
+	for i, e := range events {
+		out[i] = wireEvent{Origin: e.Origin, Seq: e.Seq, Clock: e.Clock, Time: e.Time,
+			Kind: uint8(e.Kind), User: e.User, Target: e.Target, Text: e.Text, ReqID: e.ReqID}
+	}
+	return out
+}
+
+// decodeEvents reads what a generic decoder made of []wireEvent. A missing
+// list is an empty one.
+func decodeEvents(v any) ([]zchat.Event, error) {
+	if v == nil {
+		return nil, nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("events: want an array, got %T", v)
+	}
+	events := make([]zchat.Event, len(list))
+	for i, item := range list {
+		e, err := decodeEvent(item)
+		if err != nil {
+			return nil, fmt.Errorf("event %d: %w", i, err)
+		}
+		events[i] = e
+	}
+	return events, nil
+}
+
+func decodeEvent(v any) (zchat.Event, error) {
+	f, ok := v.([]any)
+	if !ok || len(f) < eventFields {
+		return zchat.Event{}, fmt.Errorf("want an array of %d fields, got %T", eventFields, v)
+	}
+	var e zchat.Event
+	var kind uint64
+	r := fieldReader{}
+	e.Origin, e.Seq, e.Clock = r.str(f[0]), r.uint(f[1]), r.uint(f[2])
+	e.Time, kind = r.float(f[3]), r.uint(f[4])
+	e.User, e.Target, e.Text, e.ReqID = r.str(f[5]), r.str(f[6]), r.str(f[7]), r.str(f[8])
+	if kind > math.MaxUint8 {
+		r.fail("kind", f[4])
+	}
+	e.Kind = zchat.Kind(kind)
+	return e, r.err
+}
+
+// fieldReader converts generic decoded values, keeping the first error so
+// that a record reads in one expression per field.
+type fieldReader struct{ err error }
+
+func (r *fieldReader) fail(what string, v any) {
+	if r.err == nil {
+		r.err = fmt.Errorf("bad %s: %v (%T)", what, v, v)
+	}
+}
+
+func (r *fieldReader) str(v any) string {
+	switch s := v.(type) {
+	case string:
+		return s
+	case []byte:
+		return string(s)
+	}
+	r.fail("string", v)
+	return ""
+}
+
+func (r *fieldReader) uint(v any) uint64 {
+	if n, ok := toUint(v); ok {
+		return n
+	}
+	r.fail("unsigned integer", v)
+	return 0
+}
+
+func (r *fieldReader) float(v any) float64 {
+	switch n := v.(type) {
+	case float64:
+		return n
+	case float32:
+		return float64(n)
+	}
+	if n, ok := toUint(v); ok {
+		return float64(n)
+	}
+	r.fail("number", v)
+	return 0
+}
+
+// toUint accepts every integer kind a MessagePack or JSON decoder yields.
+func toUint(v any) (uint64, bool) {
+	switch n := v.(type) {
+	case uint64:
+		return n, true
+	case uint32:
+		return uint64(n), true
+	case uint16:
+		return uint64(n), true
+	case uint8:
+		return uint64(n), true
+	case uint:
+		return uint64(n), true
+	}
+	i, ok := toInt(v)
+	return uint64(i), ok && i >= 0
+}
+
+func toInt(v any) (int64, bool) {
+	switch n := v.(type) {
+	case int64:
+		return n, true
+	case int32:
+		return int64(n), true
+	case int16:
+		return int64(n), true
+	case int8:
+		return int64(n), true
+	case int:
+		return int64(n), true
+	case float64:
+		return int64(n), n == math.Trunc(n) && math.Abs(n) < 1<<62
+	case json.Number:
+		i, err := n.Int64()
+		return i, err == nil
+	}
+	return 0, false
+}
+
+// decodeVector reads an origin -> seq map.
+func decodeVector(v any) (map[string]uint64, error) {
+	m, ok := v.(map[string]any)
+	if !ok && v != nil {
+		return nil, fmt.Errorf("vector: want a map, got %T", v)
+	}
+	out := make(map[string]uint64, len(m))
+	for origin, seq := range m {
+		n, ok := toUint(seq)
+		if !ok {
+			return nil, fmt.Errorf("vector: bad seq %v for %s", seq, origin)
+		}
+		out[origin] = n
+	}
+	return out, nil
+}
