@@ -14,7 +14,8 @@ import (
 // atomic counters in st.
 type bot struct {
 	name  string
-	c     *client.Client
+	c     *client.Client // requests
+	inbox *client.Client // subscriptions
 	cfg   Config
 	log   *slog.Logger
 	st    stats
@@ -23,9 +24,9 @@ type bot struct {
 	fails int // consecutive failed requests, for the backoff
 }
 
-func newBot(cfg Config, c *client.Client) *bot {
+func newBot(cfg Config, c, inbox *client.Client) *bot {
 	name := newName()
-	return &bot{name: name, c: c, cfg: cfg, log: cfg.Logger.With("bot", name), pace: newPacer(cfg.Rate)}
+	return &bot{name: name, c: c, inbox: inbox, cfg: cfg, log: cfg.Logger.With("bot", name), pace: newPacer(cfg.Rate)}
 }
 
 // run is the standard behaviour: log in, then forever pick a random
@@ -57,7 +58,7 @@ func (b *bot) login(ctx context.Context) bool {
 	for ctx.Err() == nil {
 		err := b.c.Login(ctx, b.name)
 		if err == nil {
-			err = b.c.Subscribe(ctx, b.name)
+			err = b.inbox.Subscribe(ctx, b.name)
 		}
 		if err == nil {
 			b.log.Debug("logged in")

@@ -5,9 +5,10 @@
 // acknowledgements come, and reports what was sent, acknowledged and
 // refused, with rates and acknowledgement latencies.
 //
-// Every bot has its own client.Client by default, so its own REQ socket:
-// a REQ socket has one request in flight, so bots sharing one would send
-// one message at a time between them (Config.Shared measures that).
-// Bots follow their own name and answer private messages with an echo,
-// so that a person can see a bot reply.
+// Every bot has its own client.Client for its requests by default, so its
+// own REQ socket: a REQ socket has one request in flight, so bots sharing
+// one would send one message at a time between them (Config.Shared
+// measures that). Bots follow their own name, through one client shared by
+// the process, and answer private messages with an echo, so that a person
+// can see a bot reply.
 package bot
