@@ -19,10 +19,14 @@ type Store interface {
 	History(ctx context.Context, q zchat.HistoryQuery) ([]zchat.Event, error)
 }
 
-// Replicator decides when an accepted event may be acknowledged; the
-// default acknowledges after the local commit.
+// Replicator decides when an accepted event may be acknowledged.
+// WaitReplicated applies the --sync-replicas policy to posts and private
+// messages; WaitSettled lets logins and channel creations reach the live
+// peers first (bounded, never failing), so that a user's next request,
+// served by another server, already sees them.
 type Replicator interface {
 	WaitReplicated(ctx context.Context, ev zchat.Event) error
+	WaitSettled(ctx context.Context, ev zchat.Event)
 }
 
 // Publication is one message for the proxy: [Topic, Payload].

@@ -39,9 +39,11 @@ func (h *Handler) login(ctx context.Context, m wire.Message) (map[string]any, *z
 	if err != nil {
 		return h.failure(err), nil
 	}
-	if _, err := h.Store.Submit(ctx, h.command(zchat.KindLogin, user, "", "", m)); err != nil {
+	c, err := h.Store.Submit(ctx, h.command(zchat.KindLogin, user, "", "", m))
+	if err != nil {
 		return h.failure(err), nil
 	}
+	h.settle(ctx, c)
 	return ok(wire.StatusSuccess), nil
 }
 
@@ -60,12 +62,10 @@ func (h *Handler) channel(ctx context.Context, m wire.Message) (map[string]any, 
 	}
 	creator, _ := m.OptString("user")
 	c, err := h.Store.Submit(ctx, h.command(zchat.KindChannel, creator, name, "", m))
-	if err == nil {
-		err = h.replicated(ctx, c)
-	}
 	if err != nil {
 		return h.failure(err), nil
 	}
+	h.settle(ctx, c)
 	return ok(wire.StatusSuccess), nil
 }
 
@@ -77,6 +77,13 @@ func (h *Handler) channels(ctx context.Context, m wire.Message) (map[string]any,
 		return h.failure(err), nil
 	}
 	return map[string]any{"status": wire.StatusOK, "channels": chans, "users": chans}, nil
+}
+
+// settle waits, briefly, until the live peers hold a login or channel.
+func (h *Handler) settle(ctx context.Context, c zchat.Committed) {
+	if h.Replicator != nil {
+		h.Replicator.WaitSettled(ctx, c.Event)
+	}
 }
 
 // replicated applies the acknowledgement policy to a committed event.
