@@ -18,6 +18,11 @@ func runCatchup(ctx context.Context, cfg *Config, c *clusterTarget, rep *Report)
 	if err := c.startServer(name); err != nil {
 		return err
 	}
+	if cfg.Spawn.Perf != "" {
+		if p := startPerf(cfg.Spawn.Perf, c.serverPids(), cfg.Logger); p != nil {
+			defer func() { rep.Profile, rep.Counters = p.stop() }()
+		}
+	}
 	var first time.Duration
 	var have int64
 	err := waitFor(ctx, name+" to catch up", cfg.Duration, 50*time.Millisecond, func() (bool, error) {

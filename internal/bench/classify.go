@@ -8,6 +8,7 @@ import (
 // Kinds of runs in a report, told apart by what they measured.
 const (
 	kindEcho       = "echo"
+	kindEchoRaw    = "echo-raw"
 	kindPublish    = "publish"
 	kindDelivery   = "delivery"
 	kindHistory    = "history"
@@ -19,8 +20,12 @@ const (
 
 func (r *Report) kind() string {
 	switch {
+	case r.Failed != "":
+		return r.Label
 	case r.Target == "echo":
 		return kindEcho
+	case r.Target == "echo-raw":
+		return kindEchoRaw
 	case r.Catchup != nil:
 		return kindCatchup
 	case r.Failover != nil:
@@ -40,19 +45,30 @@ func (r *Report) kind() string {
 // runs is the reports of one benchmark session, in the order they ran.
 type runs []*Report
 
+// ofKind is the runs of kind that produced figures.
 func (rs runs) ofKind(kind string) runs {
 	var out runs
 	for _, r := range rs {
-		if r.kind() == kind {
+		if r.kind() == kind && r.Failed == "" {
 			out = append(out, r)
 		}
 	}
 	return out
 }
 
+// failure is why a run of kind failed, "" if none did.
+func (rs runs) failure(kind string) string {
+	for _, r := range rs {
+		if r.Failed != "" && r.Label == kind {
+			return r.Failed
+		}
+	}
+	return ""
+}
+
 // echoFor is the echo bound measured with the same number of clients.
 func (rs runs) echoFor(clients int) *Report {
-	i := slices.IndexFunc(rs, func(r *Report) bool { return r.kind() == kindEcho && r.Clients == clients })
+	i := slices.IndexFunc(rs, func(r *Report) bool { return r.kind() == kindEcho && r.Failed == "" && r.Clients == clients })
 	if i < 0 {
 		return nil
 	}

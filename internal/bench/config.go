@@ -27,8 +27,9 @@ type Config struct {
 	Timeout      time.Duration // wait for one reply, per attempt
 	Retries      int           // attempts after the first before a request counts as an error
 
-	Echo  bool         // measure the transport bound instead of a cluster
-	Spawn *SpawnConfig // start a cluster (or, with Echo, the echo target) for the run
+	Echo    bool         // measure the transport bound instead of a cluster
+	EchoRaw bool         // echo workers without transport.Responder (one request at a time)
+	Spawn   *SpawnConfig // start a cluster (or, with Echo, the echo target) for the run
 
 	Label    string       // free text carried into the report
 	Args     []string     // the command line, carried into the report

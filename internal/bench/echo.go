@@ -53,6 +53,46 @@ func ServeEcho(ctx context.Context, backend, name string, log *slog.Logger) erro
 	return r.Run(ctx)
 }
 
+// ServeEchoRaw is ServeEcho without transport.Responder: one goroutine
+// receives a request and sends the canned reply in the same loop, one at a
+// time. Comparing it with ServeEcho shows what the Responder's handoffs
+// (a goroutine per request, replies through an inproc pipe) cost.
+func ServeEchoRaw(ctx context.Context, backend, name string) error {
+	canned, err := cannedReply(name)
+	if err != nil {
+		return err
+	}
+	sock, err := zmq.NewSocket(zmq.DEALER)
+	if err != nil {
+		return fmt.Errorf("echo socket: %w", err)
+	}
+	defer sock.Close()
+	transport.SetLiveness(sock)
+	sock.SetRcvhwm(echoHWM)
+	sock.SetSndhwm(echoHWM)
+	sock.SetRcvtimeo(100 * time.Millisecond)
+	if err := sock.Connect(backend); err != nil {
+		return fmt.Errorf("connect %s: %w", backend, err)
+	}
+	for ctx.Err() == nil {
+		frames, err := sock.RecvMessageBytes(0)
+		if err != nil {
+			continue
+		}
+		frames[len(frames)-1] = canned
+		sock.SendMessageDontwait(frames)
+	}
+	return nil
+}
+
+// serveEcho runs the echo worker of cfg's kind.
+func serveEcho(ctx context.Context, raw bool, backend, name string, log *slog.Logger) error {
+	if raw {
+		return ServeEchoRaw(ctx, backend, name)
+	}
+	return ServeEcho(ctx, backend, name, log)
+}
+
 // echoTarget is a broker with echo workers behind it: child processes
 // (like a cluster) or goroutines of this process.
 type echoTarget struct {
@@ -90,14 +130,14 @@ func startEcho(ctx context.Context, cfg *Config) (*echoTarget, error) {
 		return nil, err
 	}
 	e := &echoTarget{spawned: s, front: s.eps["frontend"]}
-	if err := e.boot(ctx, cfg.Spawn.Servers); err != nil {
+	if err := e.boot(ctx, cfg.Spawn.Servers, cfg.EchoRaw); err != nil {
 		e.stop()
 		return nil, err
 	}
 	return e, nil
 }
 
-func (e *echoTarget) boot(ctx context.Context, workers int) error {
+func (e *echoTarget) boot(ctx context.Context, workers int, raw bool) error {
 	if err := e.start("broker", "broker", "--frontend", e.eps["frontend"], "--backend", e.eps["backend"]); err != nil {
 		return err
 	}
@@ -105,7 +145,11 @@ func (e *echoTarget) boot(ctx context.Context, workers int) error {
 		return err
 	}
 	for i := 1; i <= workers; i++ {
-		if err := e.start(serverName(i), "bench", "--echo-worker", e.eps["backend"], "--echo-name", serverName(i)); err != nil {
+		args := []string{"bench", "--echo-worker", e.eps["backend"], "--echo-name", serverName(i)}
+		if raw {
+			args = append(args, "--echo-raw")
+		}
+		if err := e.start(serverName(i), args...); err != nil {
 			return err
 		}
 	}
@@ -130,7 +174,7 @@ func startEchoInProcess(cfg *Config) (*echoTarget, error) {
 	})
 	for i := 1; i <= cfg.Spawn.Servers; i++ {
 		e.wg.Go(func() {
-			if err := ServeEcho(ctx, back, serverName(i), cfg.Logger); err != nil {
+			if err := serveEcho(ctx, cfg.EchoRaw, back, serverName(i), cfg.Logger); err != nil {
 				cfg.Logger.Error("echo worker", "err", err)
 			}
 		})

@@ -24,6 +24,7 @@ type killTrial struct {
 	killed time.Duration // into the span; 0 if it did not happen
 	victim string
 	before string // coordinator just before the kill
+	final  string // coordinator at the end of the span
 	at     time.Time
 }
 
@@ -52,11 +53,18 @@ func (k *killTrial) result() *Failover {
 	if k.killed == 0 {
 		return &Failover{Killed: k.victim}
 	}
-	f := &Failover{Killed: k.victim, AtSeconds: k.killed.Seconds(), CoordinatorBefore: k.before}
-	if name, at, ok := k.coord.firstAfter(k.at); ok {
-		f.CoordinatorAfter, f.CoordinatorAfterMS = name, ms(at.Sub(k.at))
+	f := &Failover{Killed: k.victim, AtSeconds: k.killed.Seconds(), CoordinatorBefore: k.before, CoordinatorAfter: k.final}
+	if at, ok := k.coord.firstAfter(k.at, k.final); ok {
+		f.CoordinatorAfterMS = ms(at.Sub(k.at))
 	}
 	return f
+}
+
+// finish notes the coordinator the servers agree on at the end.
+func (k *killTrial) finish() {
+	if k.killed != 0 {
+		k.final = k.cl.coordinator()
+	}
 }
 
 // coordinator asks the running servers who the coordinator is.
@@ -150,19 +158,19 @@ func (w *coordWatch) note(frames [][]byte, now time.Time) {
 	}
 }
 
-// firstAfter is the first announcement after t.
-func (w *coordWatch) firstAfter(t time.Time) (string, time.Time, bool) {
+// firstAfter is the time of the first announcement of name after t.
+func (w *coordWatch) firstAfter(t time.Time, name string) (time.Time, bool) {
 	if w == nil {
-		return "", time.Time{}, false
+		return time.Time{}, false
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for _, a := range w.seen {
-		if a.at.After(t) {
-			return a.name, a.at, true
+		if a.at.After(t) && a.name == name {
+			return a.at, true
 		}
 	}
-	return "", time.Time{}, false
+	return time.Time{}, false
 }
 
 func (w *coordWatch) stop() {

@@ -11,17 +11,26 @@ import (
 	"time"
 )
 
-// perfRun is `perf record` sampling some processes. perf sees the whole
-// process, C included (libzmq, SQLite, the kernel's fsync), which Go's
-// profiler shows only as cgocall.
+// perfRun is `perf record` sampling some processes, and `perf stat`
+// counting their context switches and the system calls that tell where
+// wall-clock time goes. perf sees the whole process, C included (libzmq,
+// SQLite, the kernel's fsync), which Go's profiler shows only as cgocall.
 type perfRun struct {
-	out  string // the text report to write
-	data string
-	cmd  *exec.Cmd
-	log  *slog.Logger
+	out, data, stat string
+	record, count   *exec.Cmd
+	log             *slog.Logger
 }
 
-// startPerf starts sampling pids; nil when perf cannot run (logged).
+// perfCounters are counted for the whole measured span.
+var perfCounters = []string{
+	"context-switches", "task-clock", "syscalls:sys_enter_fsync", "syscalls:sys_enter_fdatasync",
+	"syscalls:sys_enter_pwrite64", "syscalls:sys_enter_futex", "syscalls:sys_enter_nanosleep",
+	"syscalls:sys_enter_poll", "syscalls:sys_enter_epoll_wait",
+}
+
+// startPerf starts sampling and counting pids; nil when perf cannot run
+// (logged). The counters are optional: without tracepoints only the
+// profile is taken.
 func startPerf(out string, pids []int, log *slog.Logger) *perfRun {
 	if len(pids) == 0 {
 		return nil
@@ -30,50 +39,84 @@ func startPerf(out string, pids []int, log *slog.Logger) *perfRun {
 	for i, p := range pids {
 		ids[i] = strconv.Itoa(p)
 	}
-	p := &perfRun{out: out, data: out + ".data", log: log}
-	p.cmd = exec.Command("perf", "record", "-e", "cpu-clock", "-F", "499", "-g",
-		"-p", strings.Join(ids, ","), "-o", p.data)
-	if err := p.cmd.Start(); err != nil {
+	pidList := strings.Join(ids, ",")
+	p := &perfRun{out: out, data: out + ".data", stat: out + ".stat", log: log}
+	p.record = exec.Command("perf", "record", "-q", "-e", "cpu-clock", "-F", "499", "-g", "-p", pidList, "-o", p.data)
+	if err := p.record.Start(); err != nil {
 		log.Warn("no CPU profile: perf does not start", "err", err)
 		return nil
+	}
+	p.count = exec.Command("perf", "stat", "-x", ",", "-e", strings.Join(perfCounters, ","), "-p", pidList, "-o", p.stat)
+	if err := p.count.Start(); err != nil {
+		log.Warn("no perf counters", "err", err)
+		p.count = nil
 	}
 	return p
 }
 
-// stop ends the recording and writes the text report; it returns its path
-// ("" when there is none).
-func (p *perfRun) stop() string {
-	p.cmd.Process.Signal(syscall.SIGINT)
+// interrupt stops a perf command the way Ctrl-C does, so that it writes
+// its output.
+func interrupt(cmd *exec.Cmd) {
+	cmd.Process.Signal(syscall.SIGINT)
 	done := make(chan error, 1)
-	go func() { done <- p.cmd.Wait() }()
+	go func() { done <- cmd.Wait() }()
 	select {
 	case <-done:
 	case <-time.After(30 * time.Second):
-		p.cmd.Process.Kill()
+		cmd.Process.Kill()
 		<-done
 	}
+}
+
+// stop ends the recording, writes the text report and returns its path
+// ("" when there is none) and the counters (nil when there are none).
+func (p *perfRun) stop() (string, map[string]int64) {
+	interrupt(p.record)
+	var counters map[string]int64
+	if p.count != nil {
+		interrupt(p.count)
+		counters = readPerfStat(p.stat)
+		os.Remove(p.stat)
+	}
 	defer os.Remove(p.data)
+	text, err := p.report()
+	if err != nil {
+		p.log.Warn("perf report failed", "err", err)
+		return "", counters
+	}
+	if err := os.WriteFile(p.out, []byte(text), 0o644); err != nil {
+		p.log.Warn("write profile", "err", err)
+		return "", counters
+	}
+	return p.out, counters
+}
+
+// report is the text of three perf reports: by library, by function, and
+// by function including callees.
+func (p *perfRun) report() (string, error) {
 	var b strings.Builder
 	reports := []struct {
 		title string
 		args  []string
 	}{
-		{"Where the servers' CPU time goes, by library (self time)", []string{"--no-children", "--sort", "dso", "-g", "none", "--percent-limit", "1"}},
-		{"Hottest functions (self time)", []string{"--no-children", "--sort", "dso,sym", "-g", "none", "--percent-limit", "0.7"}},
-		{"Functions including their callees (inclusive time)", []string{"--children", "--sort", "sym", "-g", "none", "--percent-limit", "4"}},
+		{sectionDSO, []string{"--no-children", "--sort", "dso", "-g", "none", "--percent-limit", "1"}},
+		{sectionSelf, []string{"--no-children", "--sort", "dso,sym", "-g", "none", "--percent-limit", "0.7"}},
+		{sectionInclusive, []string{"--children", "--sort", "sym", "-g", "none", "--percent-limit", "0.5"}},
 	}
 	for _, r := range reports {
 		args := append([]string{"report", "-i", p.data, "--stdio", "--quiet"}, r.args...)
 		out, err := exec.Command("perf", args...).Output()
 		if err != nil {
-			p.log.Warn("perf report failed", "err", err)
-			return ""
+			return "", err
 		}
 		fmt.Fprintf(&b, "## %s\n\n%s\n", r.title, out)
 	}
-	if err := os.WriteFile(p.out, []byte(b.String()), 0o644); err != nil {
-		p.log.Warn("write profile", "err", err)
-		return ""
-	}
-	return p.out
+	return b.String(), nil
 }
+
+// Section titles of a profile's text.
+const (
+	sectionDSO       = "Where the servers' CPU time goes, by library (self time)"
+	sectionSelf      = "Hottest functions (self time)"
+	sectionInclusive = "Functions including their callees (inclusive time)"
+)

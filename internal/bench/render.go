@@ -100,6 +100,8 @@ func runName(r *Report) string {
 	switch r.kind() {
 	case kindEcho:
 		return "echo bound"
+	case kindEchoRaw:
+		return "echo, raw loop without Responder"
 	case kindPublish:
 		return fmt.Sprintf("cluster, --sync-replicas %d", r.SyncReplicas)
 	}
@@ -113,7 +115,7 @@ func writePublish(b *strings.Builder, rs runs) {
 	b.WriteString("| run | clients | req/s | × echo | p50 | p90 | p99 | p99.9 | max | errors | retries | servers' CPU (% of a core) | largest server peak RSS (MB) |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range rs {
-		if k := r.kind(); k != kindEcho && k != kindPublish {
+		if k := r.kind(); (k != kindEcho && k != kindEchoRaw && k != kindPublish) || r.Failed != "" {
 			continue
 		}
 		fmt.Fprintf(b, "| %s | %d | %.0f | %s | %s | %s | %s | %s | %s | %d | %d | %.0f | %.0f |\n",
@@ -128,7 +130,11 @@ func writeOthers(b *strings.Builder, rs runs) {
 	b.WriteString("| run | clients | mix | req/s | × echo | p50 | p99 | max | delivery p50 / p99 (ms) | errors | retries | notes |\n")
 	b.WriteString("|---|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---|\n")
 	for _, r := range rs {
-		if k := r.kind(); k == kindEcho || k == kindPublish {
+		if k := r.kind(); (k == kindEcho || k == kindEchoRaw || k == kindPublish) && r.Failed == "" {
+			continue
+		}
+		if r.Failed != "" {
+			fmt.Fprintf(b, "| %s | | | | | | | | | | | not measured: %s |\n", r.kind(), r.Failed)
 			continue
 		}
 		delivery := "—"

@@ -7,15 +7,26 @@ import (
 )
 
 // profileLines bounds each section of a profile excerpt.
-const profileLines = 14
+const profileLines = 10
 
 func writeProcesses(b *strings.Builder, rs runs) {
-	b.WriteString("## Processes\n\nCPU time during the measured span (for catch-up: from the empty server's start until it held everything) and peak RSS (VmHWM) since each process started, from /proc. `bench` is the load generator itself.\n\n")
-	b.WriteString("| run | clients | process | CPU s | % of a core | peak RSS MB |\n|---|---:|---|---:|---:|---:|\n")
+	b.WriteString("## Processes\n\nEach process's CPU during the measured span in % of one core (for catch-up: from the empty server's start until it held everything) and its peak RSS (VmHWM) since it started, from /proc. `bench` is the load generator itself; for echo runs s1..s3 are the echo workers.\n\n")
+	names := []string{"reference", "broker", "proxy", "s1", "s2", "s3", "bench"}
+	b.WriteString("| run | clients | " + strings.Join(names, " | ") + " |\n|---|---:" + strings.Repeat("|---:", len(names)) + "|\n")
 	for _, r := range rs {
-		for _, p := range r.Processes {
-			fmt.Fprintf(b, "| %s | %d | %s | %.2f | %.0f | %.1f |\n", runName(r), r.Clients, p.Name, p.CPUSeconds, p.CPUPercent, p.PeakRSSMB)
+		if len(r.Processes) == 0 {
+			continue
 		}
+		cells := make([]string, len(names))
+		for i, n := range names {
+			cells[i] = "—"
+			for _, p := range r.Processes {
+				if p.Name == n {
+					cells[i] = fmt.Sprintf("%.0f%% · %.0f MB", p.CPUPercent, p.PeakRSSMB)
+				}
+			}
+		}
+		fmt.Fprintf(b, "| %s | %d | %s |\n", runName(r), r.Clients, strings.Join(cells, " | "))
 	}
 	b.WriteString("\n")
 }
@@ -31,16 +42,40 @@ func writeProfiles(b *strings.Builder, vs []verdict) {
 		}
 		any = true
 		fmt.Fprintf(b, "### %s\n\n", v.Target)
+		writeCosts(b, v.Run)
 		text, err := os.ReadFile(v.Run.Profile)
 		if v.Run.Profile == "" || err != nil {
 			b.WriteString("No CPU profile was captured in this run.\n\n")
 			continue
+		}
+		if shares := breakdown(string(text)); len(shares) > 0 {
+			fmt.Fprintf(b, "Where the servers' CPU went (inclusive shares of all samples, overlapping): %s.\n\n", joinShares(shares))
 		}
 		fmt.Fprintf(b, "`perf record -e cpu-clock -g` of the server processes during the %s run:\n\n```\n%s```\n\n", v.Run.kind(), excerpt(string(text)))
 	}
 	if !any {
 		b.WriteString("Every measured target was met.\n\n")
 	}
+}
+
+// writeCosts gives the servers' system calls and context switches per
+// request (per event for a catch-up), from perf stat.
+func writeCosts(b *strings.Builder, r *Report) {
+	unit, n := "acknowledged request", float64(r.Requests-r.Errors)
+	if r.Catchup != nil {
+		unit, n = "caught-up event", float64(r.Catchup.Events)
+	}
+	if costs := perUnit(r.Counters, n); len(costs) > 0 {
+		fmt.Fprintf(b, "Per %s, the servers together made: %s.\n\n", unit, strings.Join(costs, ", "))
+	}
+}
+
+func joinShares(ss []share) string {
+	parts := make([]string, len(ss))
+	for i, s := range ss {
+		parts[i] = s.String()
+	}
+	return strings.Join(parts, "; ")
 }
 
 // excerpt keeps the first lines of each section of a perf text report,

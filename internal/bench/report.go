@@ -14,6 +14,7 @@ import (
 // and what the BENCHMARKS.md renderer reads.
 type Report struct {
 	Label        string   `json:"label,omitempty"`
+	Failed       string   `json:"failed,omitempty"` // why the run produced no figures (written by scripts)
 	Args         []string `json:"args,omitempty"`
 	Target       string   `json:"target"` // "echo", "spawned", or the broker endpoint
 	Servers      int      `json:"servers,omitempty"`
@@ -46,11 +47,12 @@ type Report struct {
 	DeliveryP99      float64 `json:"delivery_p99_ms"`
 	DeliveryMax      float64 `json:"delivery_max_ms"`
 
-	Processes    []ProcStat `json:"processes,omitempty"`
-	ErrorSamples []string   `json:"error_samples,omitempty"`
-	Catchup      *Catchup   `json:"catchup,omitempty"`
-	Failover     *Failover  `json:"failover,omitempty"`
-	Profile      string     `json:"profile,omitempty"` // file with the perf report
+	Processes    []ProcStat       `json:"processes,omitempty"`
+	ErrorSamples []string         `json:"error_samples,omitempty"`
+	Catchup      *Catchup         `json:"catchup,omitempty"`
+	Failover     *Failover        `json:"failover,omitempty"`
+	Profile      string           `json:"profile,omitempty"`  // file with the perf report
+	Counters     map[string]int64 `json:"counters,omitempty"` // perf stat of the servers over the measured span
 }
 
 // ProcStat is one process's resource use: CPU time during the measured span
@@ -79,8 +81,8 @@ type Failover struct {
 	Killed             string  `json:"killed"`
 	AtSeconds          float64 `json:"at_s"`
 	CoordinatorBefore  string  `json:"coordinator_before,omitempty"`
-	CoordinatorAfter   string  `json:"coordinator_after,omitempty"`
-	CoordinatorAfterMS float64 `json:"coordinator_after_ms,omitempty"` // from the kill to the new coordinator's announcement
+	CoordinatorAfter   string  `json:"coordinator_after,omitempty"`    // the servers' coordinator at the end
+	CoordinatorAfterMS float64 `json:"coordinator_after_ms,omitempty"` // from the kill to its first announcement
 }
 
 // results is what the clients and subscribers gathered.
@@ -161,25 +163,31 @@ func (r *Report) WriteJSON(w io.Writer) error {
 // WriteText prints the report for a person.
 func (r *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "target %s, %d clients, mix %s, %d-byte messages", r.Target, r.Clients, r.Mix, r.Size)
-	if r.Rate > 0 {
-		fmt.Fprintf(&b, ", rate limit %.0f/s", r.Rate)
-	}
-	fmt.Fprintf(&b, "\nrequests %d in %.1fs: %.0f req/s, errors %d, retries %d, longest gap %.0f ms\n",
-		r.Requests, r.Seconds, r.Throughput, r.Errors, r.Retries, r.LongestGap)
-	fmt.Fprintf(&b, "latency ms: p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f\n", r.P50, r.P90, r.P99, r.P999, r.Max)
-	for _, op := range knownOps {
-		if s, ok := r.Ops[op]; ok {
-			fmt.Fprintf(&b, "  %-8s %8d ok  p50 %.3f  p99 %.3f  max %.3f\n", op, s.Count, s.P50, s.P99, s.Max)
-		}
-	}
-	if r.Subscribers > 0 {
-		fmt.Fprintf(&b, "delivery to %d subscribers: %d of %d expected, ms p50 %.3f  p99 %.3f  max %.3f\n",
-			r.Subscribers, r.Deliveries, r.DeliveryExpected, r.DeliveryP50, r.DeliveryP99, r.DeliveryMax)
+	if r.Catchup == nil {
+		r.writeLoad(&b)
 	}
 	r.writeExtras(&b)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func (r *Report) writeLoad(b *strings.Builder) {
+	fmt.Fprintf(b, "target %s, %d clients, mix %s, %d-byte messages", r.Target, r.Clients, r.Mix, r.Size)
+	if r.Rate > 0 {
+		fmt.Fprintf(b, ", rate limit %.0f/s", r.Rate)
+	}
+	fmt.Fprintf(b, "\nrequests %d in %.1fs: %.0f req/s, errors %d, retries %d, longest gap %.0f ms\n",
+		r.Requests, r.Seconds, r.Throughput, r.Errors, r.Retries, r.LongestGap)
+	fmt.Fprintf(b, "latency ms: p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f\n", r.P50, r.P90, r.P99, r.P999, r.Max)
+	for _, op := range knownOps {
+		if s, ok := r.Ops[op]; ok {
+			fmt.Fprintf(b, "  %-8s %8d ok  p50 %.3f  p99 %.3f  max %.3f\n", op, s.Count, s.P50, s.P99, s.Max)
+		}
+	}
+	if r.Subscribers > 0 {
+		fmt.Fprintf(b, "delivery to %d subscribers: %d of %d expected, ms p50 %.3f  p99 %.3f  max %.3f\n",
+			r.Subscribers, r.Deliveries, r.DeliveryExpected, r.DeliveryP50, r.DeliveryP99, r.DeliveryMax)
+	}
 }
 
 func (r *Report) writeExtras(b *strings.Builder) {

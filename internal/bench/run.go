@@ -56,6 +56,9 @@ func newReport(cfg *Config) *Report {
 	}
 	if cfg.Echo {
 		r.Target, r.Subscribers = "echo", 0
+		if cfg.EchoRaw {
+			r.Target = "echo-raw"
+		}
 	}
 	return r
 }

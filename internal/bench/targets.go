@@ -20,19 +20,28 @@ func checkTargets(rs runs) []verdict {
 			out = append(out, throughputTarget(rs, r))
 		}
 	}
+	if len(out) == 0 {
+		out = append(out, notMeasured(rs, kindPublish, "durable publish throughput at 64 clients ≥ 50% of the echo bound"))
+	}
 	out = append(out, deliveryTarget(rs), historyTarget(rs), catchupTarget(rs), rssTarget(rs))
 	return out
 }
 
-func notMeasured(target string) verdict {
-	return verdict{Target: target, Measured: "not measured: no such run in this session"}
+// notMeasured says why a target has no figure: its run failed, or there
+// was none.
+func notMeasured(rs runs, kind, target string) verdict {
+	why := "no such run in this session"
+	if f := rs.failure(kind); f != "" {
+		why = f
+	}
+	return verdict{Target: target, Measured: "not measured: " + why}
 }
 
 func throughputTarget(rs runs, r *Report) verdict {
 	t := fmt.Sprintf("durable publish throughput at 64 clients, --sync-replicas %d, ≥ 50%% of the echo bound", r.SyncReplicas)
 	q, ok := rs.ratio(r)
 	if !ok {
-		return notMeasured(t)
+		return notMeasured(rs, kindEcho, t)
 	}
 	v := verdict{Target: t, Run: r, Met: q >= 0.5,
 		Measured: fmt.Sprintf("%.0f req/s = %.1f%% of %.0f", r.Throughput, 100*q, rs.echoFor(64).Throughput)}
@@ -44,12 +53,16 @@ func deliveryTarget(rs runs) verdict {
 	const t = "publish → subscriber delivery p99 ≤ 2 ms at 1k msg/s"
 	ds := rs.ofKind(kindDelivery)
 	if len(ds) == 0 || ds[0].Deliveries == 0 {
-		return notMeasured(t)
+		return notMeasured(rs, kindDelivery, t)
 	}
 	r := ds[0]
-	v := verdict{Target: t, Run: r, Met: r.DeliveryP99 <= 2,
+	reached := r.Throughput >= 0.9*r.Rate
+	v := verdict{Target: t, Run: r, Met: r.DeliveryP99 <= 2 && reached,
 		Measured: fmt.Sprintf("p99 %.2f ms at %.0f msg/s (%d deliveries of %d expected)", r.DeliveryP99, r.Throughput, r.Deliveries, r.DeliveryExpected)}
-	v.Margin = upper(v.Met, r.DeliveryP99, 2, "ms")
+	v.Margin = upper(r.DeliveryP99 <= 2, r.DeliveryP99, 2, "ms")
+	if !reached {
+		v.Margin += fmt.Sprintf("; the cluster did not reach the %.0f msg/s asked", r.Rate)
+	}
 	return v
 }
 
@@ -57,7 +70,7 @@ func historyTarget(rs runs) verdict {
 	const t = "history (last 100 posts) p99 ≤ 5 ms with 1M posts stored"
 	hs := rs.ofKind(kindHistory)
 	if len(hs) == 0 {
-		return notMeasured(t)
+		return notMeasured(rs, kindHistory, t)
 	}
 	r := hs[0]
 	p99 := r.Ops[OpHistory].P99
@@ -71,7 +84,7 @@ func catchupTarget(rs runs) verdict {
 	const t = "empty-replica catch-up ≥ 50k events/s"
 	cs := rs.ofKind(kindCatchup)
 	if len(cs) == 0 {
-		return notMeasured(t)
+		return notMeasured(rs, kindCatchup, t)
 	}
 	r := cs[0]
 	c := r.Catchup
@@ -93,7 +106,7 @@ func rssTarget(rs runs) verdict {
 		}
 	}
 	if worst == nil {
-		return notMeasured(t)
+		return notMeasured(rs, kindHistory, t)
 	}
 	rss := worst.serverPeakRSS()
 	v := verdict{Target: t, Run: worst, Met: rss <= 200,

@@ -9,14 +9,15 @@ import (
 // CPU profile of the servers and the kill of a failover trial. For other
 // targets it does nothing.
 type watcher struct {
-	cfg     *Config
-	cl      *clusterTarget
-	coord   *coordWatch
-	perf    *perfRun
-	trial   *killTrial
-	wg      sync.WaitGroup
-	cancel  context.CancelFunc
-	profile string
+	cfg      *Config
+	cl       *clusterTarget
+	coord    *coordWatch
+	perf     *perfRun
+	trial    *killTrial
+	wg       sync.WaitGroup
+	cancel   context.CancelFunc
+	profile  string
+	counters map[string]int64
 }
 
 func startWatch(cfg *Config, t target) (*watcher, error) {
@@ -56,8 +57,11 @@ func (w *watcher) begin(ctx context.Context, ctl *control) {
 func (w *watcher) end() {
 	w.cancel()
 	w.wg.Wait()
+	if w.trial != nil {
+		w.trial.finish()
+	}
 	if w.perf != nil {
-		w.profile = w.perf.stop()
+		w.profile, w.counters = w.perf.stop()
 	}
 	if w.coord != nil {
 		w.coord.stop()
@@ -65,7 +69,7 @@ func (w *watcher) end() {
 }
 
 func (w *watcher) report(rep *Report) {
-	rep.Profile = w.profile
+	rep.Profile, rep.Counters = w.profile, w.counters
 	if w.trial != nil {
 		rep.Failover = w.trial.result()
 	}

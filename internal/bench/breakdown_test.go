@@ -1,0 +1,51 @@
+package bench
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const sampleProfile = `## ` + sectionDSO + `
+
+    53.66%  [kernel.kallsyms]
+
+## ` + sectionInclusive + `
+
+    41.70%     0.09%  [k] do_syscall_64
+    23.95%     0.00%  [k] finish_task_switch.isra.0
+    16.82%     0.36%  [.] runtime.sysmon
+     5.39%     0.00%  [.] zchat/internal/store.(*Store).writeLoop
+     5.10%     0.00%  [k] do_fsync
+     2.00%     0.10%  [.] zchat/internal/replication.(*shipper).run
+     1.00%     0.10%  [.] zchat/internal/replication.(*Replicator).OnCommit
+`
+
+func TestBreakdown(t *testing.T) {
+	got := joinShares(breakdown(sampleProfile))
+	want := "24% kernel scheduler (context switches); 17% Go runtime's sysmon thread; 5% store writer (SQLite writes and fsync); 5% fsync in the kernel; 2% replication"
+	if got != want {
+		t.Errorf("breakdown:\n got %s\nwant %s", got, want)
+	}
+	if ex := excerpt(sampleProfile); !strings.Contains(ex, "runtime.sysmon") || strings.Contains(ex, "\n\n\n") {
+		t.Errorf("excerpt:\n%s", ex)
+	}
+}
+
+func TestPerfStat(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "stat")
+	text := "# started on ...\n\n16872,,context-switches,5092182593,100.00,,\n1129.95,msec,task-clock,1129950000,100.00,,\n" +
+		"153,,syscalls:sys_enter_fsync,5092182593,100.00,,\n<not counted>,,syscalls:sys_enter_fdatasync,0,0.00,,\n"
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := readPerfStat(path)
+	if c["context-switches"] != 16872 || c["fsync"] != 153 || c["task-clock"] != 1129950000 || len(c) != 3 {
+		t.Fatalf("counters %v", c)
+	}
+	got := strings.Join(perUnit(c, 100), ", ")
+	if got != "168.72 context switches, 1.53 fsync, 11300 µs of CPU" {
+		t.Errorf("perUnit: %s", got)
+	}
+}

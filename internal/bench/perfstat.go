@@ -1,0 +1,57 @@
+package bench
+
+import (
+	"bufio"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// readPerfStat reads `perf stat -x ,` output: value,unit,event,...
+// Uncounted events are left out.
+func readPerfStat(path string) map[string]int64 {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	out := map[string]int64{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Split(sc.Text(), ",")
+		if len(fields) < 3 || strings.HasPrefix(fields[0], "#") {
+			continue
+		}
+		v, err := strconv.ParseFloat(fields[0], 64)
+		if err != nil {
+			continue // "<not counted>", "<not supported>"
+		}
+		if fields[1] == "msec" {
+			v *= 1e6 // task-clock: keep nanoseconds
+		}
+		out[strings.TrimPrefix(fields[2], "syscalls:sys_enter_")] = int64(v)
+	}
+	return out
+}
+
+// perUnit describes counters per request (or per event): what each one
+// costs the servers in system calls and context switches.
+func perUnit(counters map[string]int64, units float64) []string {
+	if len(counters) == 0 || units <= 0 {
+		return nil
+	}
+	var out []string
+	for _, c := range []struct{ key, label string }{
+		{"context-switches", "context switches"}, {"futex", "futex"}, {"poll", "poll"},
+		{"epoll_wait", "epoll_wait"}, {"nanosleep", "nanosleep (Go's sysmon)"},
+		{"pwrite64", "pwrite (SQLite pages)"}, {"fsync", "fsync"}, {"fdatasync", "fdatasync"},
+	} {
+		if v, ok := counters[c.key]; ok && v > 0 {
+			out = append(out, strconv.FormatFloat(float64(v)/units, 'f', 2, 64)+" "+c.label)
+		}
+	}
+	if ns, ok := counters["task-clock"]; ok {
+		out = append(out, strconv.FormatFloat(float64(ns)/1e3/units, 'f', 0, 64)+" µs of CPU")
+	}
+	return out
+}

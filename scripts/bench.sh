@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# The benchmark session behind BENCHMARKS.md (`make bench`): the echo bound
+# and the full cluster at 1, 8 and 64 clients, delivery latency at 1k msg/s,
+# a mixed workload, history with 1M posts stored, an empty replica's
+# catch-up from 1M events, a failover trial and the Go micro-benchmarks,
+# then the report. About 6 minutes on a 2-core machine.
+#
+# Environment: BENCH_DURATION (measured time of each load run, default 10s),
+# BENCH_FILL (posts stored for history and catch-up, default 1000000),
+# BENCH_OUT (default BENCHMARKS.md), ZCHAT_BIN (default bin/zchat, rebuilt).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DUR=${BENCH_DURATION:-10s}
+FILL=${BENCH_FILL:-1000000}
+OUT=${BENCH_OUT:-BENCHMARKS.md}
+BIN=${ZCHAT_BIN:-bin/zchat}
+if [ -z "${ZCHAT_BIN:-}" ]; then
+	go build -o "$BIN" ./cmd/zchat
+fi
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/zchat-bench-session.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+RUNS=$WORK/runs.jsonl
+START=$(date +%s)
+
+# run KIND ARGS...: one `zchat bench --json` run appended to $RUNS; a run
+# that fails is recorded as not measured, with the end of its error output.
+run() {
+	local kind=$1
+	shift
+	local args=(--log-level warn bench --json --label "$kind" "$@")
+	echo ">> [$(($(date +%s) - START))s] zchat ${args[*]}" >&2
+	if ! "$BIN" "${args[@]}" >>"$RUNS" 2>"$WORK/err"; then
+		local why
+		why=$(tail -n 3 "$WORK/err" | tr '\n\t' '  ' | sed 's/\\/\\\\/g; s/"/\\"/g')
+		echo "   failed: $why" >&2
+		printf '{"label":"%s","failed":"%s","args":["%s"]}\n' "$kind" "${why:-exit status $?}" "$(echo "${args[*]}" | sed 's/"/\\"/g')" >>"$RUNS"
+	fi
+}
+
+# The transport bound: the same broker and clients, echo workers.
+for c in 1 8 64; do
+	run echo --echo --clients "$c" --duration "$DUR"
+done
+
+# The same with workers that answer in their receive loop, without the
+# server's transport.Responder: what the Responder's handoffs cost.
+run echo-raw --echo --echo-raw --clients 64 --duration "$DUR"
+
+# The full cluster (3 servers), publish only, acknowledged after fsync on
+# one disk (--sync-replicas 0) or two (1). The 64-client runs are profiled.
+for k in 0 1; do
+	for c in 1 8 64; do
+		perf=()
+		if [ "$c" = 64 ]; then perf=(--perf "$WORK/perf-sync$k.txt"); fi
+		run publish --spawn --sync-replicas "$k" --clients "$c" --duration "$DUR" "${perf[@]}"
+	done
+done
+
+# Publish -> subscriber delivery at 1k msg/s, 4 subscribers.
+run delivery --spawn --clients 8 --rate 1000 --subscribers 4 --duration "$DUR" --perf "$WORK/perf-delivery.txt"
+
+# The workload of the issue, with one subscriber.
+run mixed --spawn --clients 8 --mix publish=80,message=15,history=5 --subscribers 1 --duration "$DUR"
+
+# History: the last 100 posts of a channel holding $FILL posts, on every
+# server. The filled database is built once and reused by the catch-up.
+run history --spawn --fill "$FILL" --fill-cache "$WORK/fill" --channels 1 --clients 8 --mix history=100 \
+	--duration "$DUR" --perf "$WORK/perf-history.txt"
+
+# Catch-up: s1 and s2 hold the fill, s3 starts empty; at most 4 minutes.
+run catch-up --spawn --fill "$FILL" --fill-cache "$WORK/fill" --channels 1 --catchup --duration 240s \
+	--perf "$WORK/perf-catchup.txt"
+rm -rf "$WORK/fill"
+
+# Failover: SIGKILL the coordinator 3 s into a publish run; clients retry
+# after 500 ms without a reply.
+run failover --spawn --sync-replicas 1 --clients 8 --duration "$DUR" --kill coordinator --kill-after 3s \
+	--timeout 500ms --retries 10
+
+echo ">> [$(($(date +%s) - START))s] Go micro-benchmarks" >&2
+MICRO=$WORK/micro.txt
+{
+	go test -run '^$' -bench . -benchtime 20000x ./internal/wire/
+	go test -run '^$' -bench 'Submit|History' -benchtime 1s ./internal/store/
+} 2>&1 | grep -E '^(Benchmark|goos|goarch|cpu|pkg)' >"$MICRO" || true
+
+"$BIN" bench --render "$RUNS" >"$WORK/report.md"
+ELAPSED=$(($(date +%s) - START))
+{
+	cat "$WORK/report.md"
+	echo "## Go micro-benchmarks"
+	echo
+	echo "The codec (\`internal/wire\`) and the store's group commit and history query (\`internal/store\`, 100k events)."
+	echo "Compare sessions with \`benchstat\`."
+	echo
+	echo '```'
+	cat "$MICRO"
+	echo '```'
+	echo
+	echo "## Reproduce"
+	echo
+	echo "\`make bench\` (or \`scripts/bench.sh\`) runs this whole session and rewrites this file; this one took ${ELAPSED} s."
+	echo "One run by hand: \`bin/zchat bench --spawn --clients 64\` (a cluster of child processes on free ports),"
+	echo "\`bin/zchat bench --echo --clients 64\` (the transport bound), or \`bin/zchat bench --clients 8\` against a running \`zchat up\`;"
+	echo "\`bin/zchat bench --help\` lists every option."
+} >"$OUT"
+echo ">> [${ELAPSED}s] wrote $OUT" >&2
