@@ -49,8 +49,27 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 	for _, name := range []string{"s1", "s2", "s3"} {
 		checkHistory(t, c, name, acked)
 	}
-	if logs := s1.logs(t); !strings.Contains(logs, `msg=stopped component=server server=s1 err=<nil>`) || !strings.Contains(logs, "store closed") {
+	logs := s1.logs(t)
+	if !strings.Contains(logs, `msg=stopped component=server server=s1 err=<nil>`) || !strings.Contains(logs, "store closed") {
 		t.Errorf("s1's log does not show a clean stop:\n%s", logs)
+	}
+	checkQuietLogs(t, logs, len(acked))
+}
+
+// checkQuietLogs checks that s1's info-level log, over two runs that stored
+// or caught up every post, has no line per message, and that every line
+// names the component and the server.
+func checkQuietLogs(t *testing.T, logs string, posts int) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSpace(logs), "\n")
+	t.Logf("s1 wrote %d log lines at level info for %d posts", len(lines), posts)
+	if len(lines) > posts/4 {
+		t.Errorf("%d log lines at level info for %d posts: something logs per message", len(lines), posts)
+	}
+	for _, line := range lines {
+		if !strings.Contains(line, "component=server server=s1") {
+			t.Errorf("log line without component and server name: %s", line)
+		}
 	}
 }
 
