@@ -26,6 +26,7 @@ type fakeChat struct {
 	seq      uint64
 	clock    atomic.Uint64
 	hold     chan struct{} // non-nil: requests wait until it is closed
+	refuse   error         // non-nil: posts and private messages fail with it
 }
 
 func newFakeChat(channels ...string) *fakeChat {
@@ -98,6 +99,9 @@ func (f *fakeChat) Send(ctx context.Context, src, dst, text string) (client.Ack,
 func (f *fakeChat) store(m client.Message) (client.Ack, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.refuse != nil {
+		return client.Ack{}, f.refuse
+	}
 	f.seq++
 	m.ID, m.Clock, m.Time = fmt.Sprintf("f:%d", f.seq), f.clock.Add(1), time.Now()
 	f.stored = append(f.stored, m)

@@ -9,6 +9,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
+
+	"zchat/internal/client"
 )
 
 func TestChatWithFake(t *testing.T) {
@@ -135,4 +137,16 @@ func TestQuitAtLogin(t *testing.T) {
 	h.waitView("user name:")
 	h.typeLine("/quit")
 	h.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+}
+
+func TestUnsentTextComesBack(t *testing.T) {
+	f := newFakeChat("geral")
+	f.refuse = fmt.Errorf("%w: no reply", client.ErrUnavailable)
+	h := start(t, f, Options{User: "ana"})
+	h.waitView("logged in as ana")
+	h.typeLine("/join geral")
+	h.waitView("joined #geral")
+	h.typeLine("words worth keeping")
+	h.waitView("error: cluster unavailable: no reply")
+	h.waitFor("the text back in the input line", func(m *Model) bool { return m.input.Value() == "words worth keeping" })
 }

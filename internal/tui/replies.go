@@ -64,12 +64,23 @@ func (m *Model) failed(r replyMsg) {
 		}
 	case joined:
 		m.st.close(m.st.find(channelKind, b.channel))
+	case sent:
+		m.restore(b.msg.Text)
 	case loaded:
 		if i := m.findKey(b.key); i >= 0 {
 			m.st.convs[i].loading = false
 		}
 	}
 	m.fail(r.err)
+}
+
+// restore puts the text of a message that could not be sent back in an
+// empty input line, so that it is not lost.
+func (m *Model) restore(text string) {
+	if m.input.Value() == "" {
+		m.input.SetValue(text)
+		m.input.CursorEnd()
+	}
 }
 
 // onLogin starts the chat: the user's inbox, the live messages, and the
