@@ -11,7 +11,7 @@ import (
 type Report struct {
 	Bots      int           `json:"bots"`
 	Elapsed   time.Duration `json:"elapsed_ns"`
-	Sent      int64         `json:"sent"`   // publish requests made
+	Sent      int64         `json:"sent"`   // publish requests made; those cut short by the end are neither acked nor errors
 	Acked     int64         `json:"acked"`  // acknowledged (stored) by a server
 	Errors    int64         `json:"errors"` // refused or unanswered
 	Echoed    int64         `json:"echoed"` // private messages answered
