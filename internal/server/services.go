@@ -86,9 +86,11 @@ func (h *Handler) settle(ctx context.Context, c zchat.Committed) {
 	}
 }
 
-// replicated applies the acknowledgement policy to a committed event.
+// replicated applies the acknowledgement policy to a committed event. A
+// retry (c.Duplicate) waits too: its first attempt may have answered erro
+// because the peers were late, and an OK now must mean what OK means.
 func (h *Handler) replicated(ctx context.Context, c zchat.Committed) error {
-	if h.Replicator == nil || c.Duplicate {
+	if h.Replicator == nil {
 		return nil
 	}
 	return h.Replicator.WaitReplicated(ctx, c.Event)
