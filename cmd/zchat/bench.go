@@ -24,6 +24,7 @@ type BenchCmd struct {
 	Servers      int      `default:"3" help:"Servers (or echo workers) to start."`
 	SyncReplicas int      `default:"0" help:"--sync-replicas of the spawned servers."`
 	ServerArg    []string `help:"Extra flag for every spawned server (repeatable)."`
+	ServerEnv    []string `help:"Extra environment variable KEY=VALUE for every spawned server (repeatable), e.g. GOMAXPROCS=1."`
 	Data         string   `type:"path" help:"Parent of the spawned data directories (default: a temporary directory, removed after)."`
 
 	Clients      int           `default:"8" help:"Concurrent clients, one REQ socket each."`
@@ -102,7 +103,7 @@ func (c *BenchCmd) config() (bench.Config, error) {
 			return cfg, fmt.Errorf("find the zchat binary: %w", err)
 		}
 		cfg.Spawn = &bench.SpawnConfig{
-			Exe: exe, Servers: c.Servers, SyncReplicas: c.SyncReplicas, ServerArgs: c.ServerArg,
+			Exe: exe, Servers: c.Servers, SyncReplicas: c.SyncReplicas, ServerArgs: c.ServerArg, ServerEnv: c.ServerEnv,
 			DataDir: c.Data, InProcess: c.InProcess, Fill: c.Fill, FillCache: c.FillCache,
 			Catchup: c.Catchup, Kill: c.Kill, KillAfter: c.KillAfter, Perf: c.Perf,
 		}

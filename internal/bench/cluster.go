@@ -13,8 +13,9 @@ import (
 // proxy and servers s1..sN on free loopback ports.
 type clusterTarget struct {
 	*spawned
-	cfg     *SpawnConfig
-	servers []string
+	cfg          *SpawnConfig
+	servers      []string
+	storeHistory *Summary // History timed on a filled store, without the request path
 }
 
 func spawnCluster(ctx context.Context, cfg *Config) (*clusterTarget, error) {
@@ -84,6 +85,13 @@ func (c *clusterTarget) fill(ctx context.Context, cfg *Config, servers []string)
 			return fmt.Errorf("fill %s: %w", name, err)
 		}
 	}
+	if cfg.Mix.Has(OpHistory) && !c.cfg.Catchup {
+		s, err := measureStoreHistory(ctx, c.dataDir(servers[0]), servers[0], fillNames(cfg).channels[0], cfg.HistoryLimit)
+		if err != nil {
+			return fmt.Errorf("time store history: %w", err)
+		}
+		c.storeHistory = &s
+	}
 	return nil
 }
 
@@ -95,7 +103,7 @@ func (c *clusterTarget) startServer(name string) error {
 		"--broker", c.eps["backend"], "--proxy", c.eps["xsub"], "--proxy-sub", c.eps["xpub"],
 		"--reference", c.eps["reference"], "--peer-bind", peer, "--advertise", peer,
 		"--sync-replicas", strconv.Itoa(c.cfg.SyncReplicas)}
-	return c.start(name, append(args, c.cfg.ServerArgs...)...)
+	return c.startEnv(name, c.cfg.ServerEnv, append(args, c.cfg.ServerArgs...)...)
 }
 
 // waitServers waits until every named server has answered through the

@@ -43,6 +43,7 @@ type SpawnConfig struct {
 	Servers      int      // servers (or echo workers), named s1..sN
 	SyncReplicas int      // passed to every server as --sync-replicas
 	ServerArgs   []string // more flags for every server
+	ServerEnv    []string // more environment variables (KEY=VALUE) for every server
 	DataDir      string   // parent of the data directories; "": a temporary one, removed after
 	InProcess    bool     // Echo only: run the broker and workers as goroutines of this process
 

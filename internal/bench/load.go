@@ -40,6 +40,9 @@ func runLoad(ctx context.Context, cfg *Config, t target, n names, rep *Report) e
 	rep.fill(results{clients: clients, subs: subs, span: span, gap: ctl.longestGap(span)})
 	rep.Processes = procs
 	watch.report(rep)
+	if cl, ok := t.(*clusterTarget); ok {
+		rep.StoreHistory = cl.storeHistory
+	}
 	return nil
 }
 

@@ -163,6 +163,9 @@ func notes(r *Report) string {
 	if s, ok := r.Ops[OpHistory]; ok {
 		n = append(n, fmt.Sprintf("history p50 %.3f p99 %.3f ms", s.P50, s.P99))
 	}
+	if s := r.StoreHistory; s != nil {
+		n = append(n, fmt.Sprintf("the query alone (store.History in process, %d queries): p50 %.3f p99 %.3f ms", s.Count, s.P50, s.P99))
+	}
 	if c := r.Catchup; c != nil {
 		n = append(n, fmt.Sprintf("%d of %d events in %.1f s from start, first after %.1f s: **%.0f events/s**", c.Events, c.Want, c.Seconds, c.FirstSeconds, c.EventsPerSec))
 	}

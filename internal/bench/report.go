@@ -39,7 +39,8 @@ type Report struct {
 	Max        float64 `json:"max_ms"`
 	LongestGap float64 `json:"longest_gap_ms"` // longest stretch without a successful reply
 
-	Ops map[Op]Summary `json:"ops,omitempty"`
+	Ops          map[Op]Summary `json:"ops,omitempty"`
+	StoreHistory *Summary       `json:"store_history,omitempty"` // store.History alone on a filled store, in process
 
 	Deliveries       int64   `json:"deliveries"`
 	DeliveryExpected int64   `json:"delivery_expected"`
@@ -194,6 +195,9 @@ func (r *Report) writeExtras(b *strings.Builder) {
 	for _, p := range r.Processes {
 		fmt.Fprintf(b, "process %-9s pid %-7d cpu %6.2fs (%5.1f%% of a core)  peak RSS %6.1f MB\n",
 			p.Name, p.Pid, p.CPUSeconds, p.CPUPercent, p.PeakRSSMB)
+	}
+	if s := r.StoreHistory; s != nil {
+		fmt.Fprintf(b, "store.History alone (%d queries in process): p50 %.3f  p99 %.3f  max %.3f ms\n", s.Count, s.P50, s.P99, s.Max)
 	}
 	if c := r.Catchup; c != nil {
 		fmt.Fprintf(b, "catch-up: %d of %d events in %.2fs from start (first event after %.2fs): %.0f events/s\n",

@@ -57,11 +57,20 @@ func newSpawned(sc *SpawnConfig, log *slog.Logger, roles ...string) (*spawned, e
 
 // start launches one child named name.
 func (s *spawned) start(name string, args ...string) error {
+	return s.startEnv(name, nil, args...)
+}
+
+// startEnv launches one child named name with env added to ours.
+func (s *spawned) startEnv(name string, env []string, args ...string) error {
 	f, err := os.OpenFile(filepath.Join(s.dir, "logs", name+".log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return err
 	}
-	p, err := cluster.Start(cluster.Spec{Name: name, Path: s.exe, Args: args}, f)
+	spec := cluster.Spec{Name: name, Path: s.exe, Args: args}
+	if len(env) > 0 {
+		spec.Env = append(os.Environ(), env...)
+	}
+	p, err := cluster.Start(spec, f)
 	if err != nil {
 		f.Close()
 		return err
