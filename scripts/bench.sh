@@ -57,8 +57,14 @@ for k in 0 1; do
 	done
 done
 
-# Publish -> subscriber delivery at 1k msg/s, 4 subscribers.
-run delivery --spawn --clients 8 --rate 1000 --subscribers 4 --duration "$DUR" --perf "$WORK/perf-delivery.txt"
+# The Go runtime's cost of blocking cgo calls (libzmq polls, SQLite) grows
+# with the number of Ps: the 64-client run again with servers on one P.
+run publish --spawn --sync-replicas 0 --clients 64 --duration "$DUR" --server-env GOMAXPROCS=1 \
+	--perf "$WORK/perf-sync0-1p.txt"
+
+# Publish -> subscriber delivery at 1k msg/s, 4 subscribers; enough clients
+# that the rate limit, not their round trips, sets the pace.
+run delivery --spawn --clients 64 --rate 1000 --subscribers 4 --duration "$DUR" --perf "$WORK/perf-delivery.txt"
 
 # The workload of the issue, with one subscriber.
 run mixed --spawn --clients 8 --mix publish=80,message=15,history=5 --subscribers 1 --duration "$DUR"

@@ -113,3 +113,16 @@ func (r *Report) serverPeakRSS() float64 {
 	}
 	return m
 }
+
+// serverCPUPerRequest is the servers' CPU time per successful request, µs.
+func (r *Report) serverCPUPerRequest() float64 {
+	ok := r.Requests - r.Errors
+	if ok <= 0 {
+		return 0
+	}
+	var sum float64
+	for _, p := range r.servers() {
+		sum += p.CPUSeconds
+	}
+	return sum * 1e6 / float64(ok)
+}

@@ -103,7 +103,11 @@ func runName(r *Report) string {
 	case kindEchoRaw:
 		return "echo, raw loop without Responder"
 	case kindPublish:
-		return fmt.Sprintf("cluster, --sync-replicas %d", r.SyncReplicas)
+		name := fmt.Sprintf("cluster, --sync-replicas %d", r.SyncReplicas)
+		if len(r.ServerEnv) > 0 {
+			name += ", servers with " + strings.Join(r.ServerEnv, " ")
+		}
+		return name
 	}
 	return r.kind()
 }
@@ -111,16 +115,18 @@ func runName(r *Report) string {
 func writePublish(b *strings.Builder, rs runs) {
 	b.WriteString("## Request path: publish only, 200-byte messages\n\n")
 	b.WriteString("Latency is from sending a request to receiving its reply, in ms, from an HDR histogram of every measured request. " +
-		"A publish is acknowledged after its event is committed with fsync (and, with `--sync-replicas 1`, after one peer committed it too).\n\n")
-	b.WriteString("| run | clients | req/s | × echo | p50 | p90 | p99 | p99.9 | max | errors | retries | servers' CPU (% of a core) | largest server peak RSS (MB) |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+		"A publish is acknowledged after its event is committed with fsync (and, with `--sync-replicas 1`, after one peer committed it too). "+
+		"The servers' CPU (for echo runs: the echo workers') is from /proc over the measured span; per request it is what one acknowledged request costs them all together, "+
+		"replication to the two other servers included.\n\n")
+	b.WriteString("| run | clients | req/s | × echo | p50 | p90 | p99 | p99.9 | max | errors | retries | servers' CPU (% of a core) | servers' CPU per request (µs) | largest server peak RSS (MB) |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range rs {
 		if k := r.kind(); (k != kindEcho && k != kindEchoRaw && k != kindPublish) || r.Failed != "" {
 			continue
 		}
-		fmt.Fprintf(b, "| %s | %d | %.0f | %s | %s | %s | %s | %s | %s | %d | %d | %.0f | %.0f |\n",
+		fmt.Fprintf(b, "| %s | %d | %.0f | %s | %s | %s | %s | %s | %s | %d | %d | %.0f | %.0f | %.0f |\n",
 			runName(r), r.Clients, r.Throughput, rs.ratioText(r), f3(r.P50), f3(r.P90), f3(r.P99), f3(r.P999), f3(r.Max),
-			r.Errors, r.Retries, r.serverCPU(), r.serverPeakRSS())
+			r.Errors, r.Retries, r.serverCPU(), r.serverCPUPerRequest(), r.serverPeakRSS())
 	}
 	b.WriteString("\n")
 }

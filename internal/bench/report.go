@@ -19,6 +19,7 @@ type Report struct {
 	Target       string   `json:"target"` // "echo", "spawned", or the broker endpoint
 	Servers      int      `json:"servers,omitempty"`
 	SyncReplicas int      `json:"sync_replicas"`
+	ServerEnv    []string `json:"server_env,omitempty"`
 	Clients      int      `json:"clients"`
 	Subscribers  int      `json:"subscribers"`
 	Mix          string   `json:"mix"`

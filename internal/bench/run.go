@@ -52,7 +52,7 @@ func newReport(cfg *Config) *Report {
 		LoadAvg: loadAvg(),
 	}
 	if s := cfg.Spawn; s != nil {
-		r.Target, r.Servers, r.SyncReplicas, r.Fill = "spawned", s.Servers, s.SyncReplicas, s.Fill
+		r.Target, r.Servers, r.SyncReplicas, r.Fill, r.ServerEnv = "spawned", s.Servers, s.SyncReplicas, s.Fill, s.ServerEnv
 	}
 	if cfg.Echo {
 		r.Target, r.Subscribers = "echo", 0
