@@ -115,8 +115,8 @@ func runName(r *Report) string {
 func writePublish(b *strings.Builder, rs runs) {
 	b.WriteString("## Request path: publish only, 200-byte messages\n\n")
 	b.WriteString("Latency is from sending a request to receiving its reply, in ms, from an HDR histogram of every measured request. " +
-		"A publish is acknowledged after its event is committed with fsync (and, with `--sync-replicas 1`, after one peer committed it too). "+
-		"The servers' CPU (for echo runs: the echo workers') is from /proc over the measured span; per request it is what one acknowledged request costs them all together, "+
+		"A publish is acknowledged after its event is committed with fsync (and, with `--sync-replicas 1`, after one peer committed it too). " +
+		"The servers' CPU (for echo runs: the echo workers') is from /proc over the measured span; per request it is what one acknowledged request costs them all together, " +
 		"replication to the two other servers included.\n\n")
 	b.WriteString("| run | clients | req/s | × echo | p50 | p90 | p99 | p99.9 | max | errors | retries | servers' CPU (% of a core) | servers' CPU per request (µs) | largest server peak RSS (MB) |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
