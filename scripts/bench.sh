@@ -62,6 +62,10 @@ done
 run publish --spawn --sync-replicas 0 --clients 64 --duration "$DUR" --server-env GOMAXPROCS=1 \
 	--perf "$WORK/perf-sync0-1p.txt"
 
+# One server: no replication. The difference from 3 servers is what
+# replicating every event to two peers costs.
+run publish --spawn --servers 1 --clients 64 --duration "$DUR" --perf "$WORK/perf-1server.txt"
+
 # Publish -> subscriber delivery at 1k msg/s, 4 subscribers; enough clients
 # that the rate limit, not their round trips, sets the pace.
 run delivery --spawn --clients 64 --rate 1000 --subscribers 4 --duration "$DUR" --perf "$WORK/perf-delivery.txt"

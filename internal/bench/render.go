@@ -104,6 +104,9 @@ func runName(r *Report) string {
 		return "echo, raw loop without Responder"
 	case kindPublish:
 		name := fmt.Sprintf("cluster, --sync-replicas %d", r.SyncReplicas)
+		if r.Servers != 3 {
+			name = fmt.Sprintf("cluster of %d server(s), --sync-replicas %d", r.Servers, r.SyncReplicas)
+		}
 		if len(r.ServerEnv) > 0 {
 			name += ", servers with " + strings.Join(r.ServerEnv, " ")
 		}
