@@ -12,8 +12,8 @@ func sampleRuns() runs {
 	servers := []ProcStat{{Name: "s1", CPUPercent: 40, PeakRSSMB: 150}, {Name: "s2", CPUPercent: 30, PeakRSSMB: 250}, {Name: "bench", PeakRSSMB: 900}}
 	return runs{
 		{Target: "echo", Clients: 64, Mix: "publish=100", Throughput: 10000},
-		{Target: "spawned", Clients: 64, Mix: "publish=100", Throughput: 6000, SyncReplicas: 0, Processes: servers},
-		{Target: "spawned", Clients: 64, Mix: "publish=100", Throughput: 2000, SyncReplicas: 1},
+		{Target: "spawned", Servers: 3, Clients: 64, Mix: "publish=100", Throughput: 6000, SyncReplicas: 0, Processes: servers},
+		{Target: "spawned", Servers: 3, Clients: 64, Mix: "publish=100", Throughput: 2000, SyncReplicas: 1},
 		{Target: "spawned", Clients: 8, Mix: "publish=100", Rate: 1000, Subscribers: 4, Throughput: 1000, Deliveries: 4000, DeliveryExpected: 4000, DeliveryP99: 1.5},
 		{Target: "spawned", Clients: 8, Mix: "history=100", Fill: 1_000_000, Ops: map[Op]Summary{OpHistory: {Count: 10, P99: 7}}, Processes: servers},
 		{Target: "spawned", Clients: 8, Mix: "publish=100", Fill: 1_000_000, Catchup: &Catchup{Events: 900, Want: 1000, EventsPerSec: 20000}},
