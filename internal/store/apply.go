@@ -2,9 +2,8 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
+	"slices"
 
 	"zchat"
 )
@@ -154,17 +153,32 @@ func (b *batch) resolveDuplicate(e zchat.Event) (bool, error) {
 	return false, nil
 }
 
-// findVisible returns the first visible event with the given request id,
-// including events written earlier in this transaction.
+// findVisible returns the first visible event, in (Clock, Origin, Seq)
+// order, with the given request id, including events written earlier in
+// this transaction.
 func (b *batch) findVisible(kind zchat.Kind, user, reqID string) (zchat.Event, bool, error) {
-	e, err := scanEvent(b.st.findVisible.QueryRowContext(b.ctx, int(kind), user, reqID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return zchat.Event{}, false, nil
-	}
+	rows, err := b.st.findVisible.QueryContext(b.ctx, int(kind), user, reqID)
 	if err != nil {
 		return zchat.Event{}, false, fmt.Errorf("find request %q of %q: %w", reqID, user, err)
 	}
-	return e, true, nil
+	events, err := scanEvents(rows)
+	if err != nil {
+		return zchat.Event{}, false, fmt.Errorf("find request %q of %q: %w", reqID, user, err)
+	}
+	if len(events) == 0 {
+		return zchat.Event{}, false, nil
+	}
+	return slices.MinFunc(events, compareEvents), true, nil
+}
+
+func compareEvents(a, b zchat.Event) int {
+	switch {
+	case a.Less(b):
+		return -1
+	case b.Less(a):
+		return 1
+	}
+	return 0
 }
 
 // write inserts e, updates the read models and the batch's overlay.

@@ -29,10 +29,11 @@ const (
 
 	// The literal reqid != '' lets SQLite use the partial index, and
 	// INDEXED BY makes it: left to itself it picks events_by_user, which
-	// avoids the sort but scans every post of the user.
+	// yields the order without a sort but scans every post of the user.
+	// There is no ORDER BY: at most a few rows match, and the caller picks
+	// the first in history order cheaper than SQLite's sorter would.
 	sqlFindVisible = `SELECT ` + eventColumns + ` FROM events INDEXED BY events_by_reqid
-		WHERE kind = ? AND user = ? AND reqid = ? AND reqid != '' AND hidden = 0
-		ORDER BY clock, origin, seq LIMIT 1`
+		WHERE kind = ? AND user = ? AND reqid = ? AND reqid != '' AND hidden = 0`
 
 	sqlHideEvent = `UPDATE events SET hidden = 1 WHERE origin = ? AND seq = ?`
 
