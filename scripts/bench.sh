@@ -7,7 +7,9 @@
 #
 # Environment: BENCH_DURATION (measured time of each load run, default 10s),
 # BENCH_FILL (posts stored for history and catch-up, default 1000000),
-# BENCH_OUT (default BENCHMARKS.md), ZCHAT_BIN (default bin/zchat, rebuilt).
+# BENCH_OUT (default BENCHMARKS.md), ZCHAT_BIN (default bin/zchat, rebuilt),
+# BENCH_KEEP=1 (keep the session's JSON reports and profiles; the path is
+# printed at the end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +21,9 @@ if [ -z "${ZCHAT_BIN:-}" ]; then
 	go build -o "$BIN" ./cmd/zchat
 fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/zchat-bench-session.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+if [ -z "${BENCH_KEEP:-}" ]; then
+	trap 'rm -rf "$WORK"' EXIT
+fi
 RUNS=$WORK/runs.jsonl
 START=$(date +%s)
 
@@ -92,7 +96,7 @@ echo ">> [$(($(date +%s) - START))s] Go micro-benchmarks" >&2
 MICRO=$WORK/micro.txt
 {
 	go test -run '^$' -bench . -benchtime 20000x ./internal/wire/
-	go test -run '^$' -bench 'Submit|History' -benchtime 1s ./internal/store/
+	go test -run '^$' -bench 'Submit|History|Apply' -benchtime 1s ./internal/store/
 } 2>&1 | grep -E '^(Benchmark|goos|goarch|cpu|pkg)' >"$MICRO" || true
 
 "$BIN" bench --render "$RUNS" >"$WORK/report.md"
@@ -101,7 +105,7 @@ ELAPSED=$(($(date +%s) - START))
 	cat "$WORK/report.md"
 	echo "## Go micro-benchmarks"
 	echo
-	echo "The codec (\`internal/wire\`) and the store's group commit and history query (\`internal/store\`, 100k events)."
+	echo "The codec (\`internal/wire\`); the store's group commit, history query (100k events) and replicated-batch apply (\`internal/store\`)."
 	echo "Compare sessions with \`benchstat\`."
 	echo
 	echo '```'
@@ -115,4 +119,4 @@ ELAPSED=$(($(date +%s) - START))
 	echo "\`bin/zchat bench --echo --clients 64\` (the transport bound), or \`bin/zchat bench --clients 8\` against a running \`zchat up\`;"
 	echo "\`bin/zchat bench --help\` lists every option."
 } >"$OUT"
-echo ">> [${ELAPSED}s] wrote $OUT" >&2
+echo ">> [${ELAPSED}s] wrote $OUT${BENCH_KEEP:+; runs and profiles kept in $WORK}" >&2

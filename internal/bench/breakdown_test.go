@@ -28,7 +28,8 @@ func TestBreakdown(t *testing.T) {
 	if got != want {
 		t.Errorf("breakdown:\n got %s\nwant %s", got, want)
 	}
-	if ex := excerpt(sampleProfile); !strings.Contains(ex, "runtime.sysmon") || strings.Contains(ex, "\n\n\n") {
+	if ex := excerpt(sampleProfile); !strings.Contains(ex, "(*Store).writeLoop") || !strings.Contains(ex, "[kernel.kallsyms]") ||
+		strings.Contains(ex, "runtime.sysmon") || strings.Contains(ex, "\n\n\n") {
 		t.Errorf("excerpt:\n%s", ex)
 	}
 }

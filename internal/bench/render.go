@@ -53,6 +53,7 @@ func Render(rs runs, m Machine, at time.Time, w io.Writer) error {
 		"These machines are shared and noisy: compare ratios, not absolute numbers, across sessions.\n\n", at.UTC().Format("2006-01-02 15:04 UTC"))
 	writeMachine(&b, m)
 	writeTargets(&b, checkTargets(rs))
+	writeFindings(&b, rs)
 	writePublish(&b, rs)
 	writeOthers(&b, rs)
 	writeProcesses(&b, rs)

@@ -6,9 +6,6 @@ import (
 	"strings"
 )
 
-// profileLines bounds each section of a profile excerpt.
-const profileLines = 10
-
 func writeProcesses(b *strings.Builder, rs runs) {
 	b.WriteString("## Processes\n\nEach process's CPU during the measured span in % of one core (for catch-up: from the empty server's start until it held everything) and its peak RSS (VmHWM) since it started, from /proc. `bench` is the load generator itself; for echo runs s1..s3 are the echo workers.\n\n")
 	names := []string{"reference", "broker", "proxy", "s1", "s2", "s3", "bench"}
@@ -78,23 +75,31 @@ func joinShares(ss []share) string {
 	return strings.Join(parts, "; ")
 }
 
-// excerpt keeps the first lines of each section of a perf text report,
-// without perf's comment lines.
+// excerpt keeps the libraries, the hottest functions and, of the
+// inclusive view, zchat's own code paths, without perf's comment lines.
 func excerpt(report string) string {
 	var b strings.Builder
-	n := 0
-	for line := range strings.Lines(report) {
-		switch {
-		case strings.HasPrefix(line, "## "):
-			b.WriteString("\n" + line)
-			n = 0
-		case strings.HasPrefix(line, "#"), strings.TrimSpace(line) == "":
-		case n < profileLines:
+	for _, sec := range []struct {
+		title string
+		keep  func(string) bool
+		lines int
+	}{
+		{sectionDSO, func(string) bool { return true }, 6},
+		{sectionSelf, func(string) bool { return true }, 8},
+		{sectionInclusive, func(l string) bool { return strings.Contains(l, "zchat/") }, 14},
+	} {
+		fmt.Fprintf(&b, "## %s\n", sec.title)
+		n := 0
+		for line := range strings.Lines(section(report, sec.title)) {
+			if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" || !sec.keep(line) || n >= sec.lines {
+				continue
+			}
 			b.WriteString(line)
 			n++
 		}
+		b.WriteString("\n")
 	}
-	return strings.TrimLeft(b.String(), "\n")
+	return b.String()
 }
 
 func writeCommands(b *strings.Builder, rs runs) {

@@ -77,3 +77,20 @@ func TestRender(t *testing.T) {
 		}
 	}
 }
+
+func TestFindings(t *testing.T) {
+	cpu := func(name string, s float64) ProcStat { return ProcStat{Name: name, CPUSeconds: s} }
+	rs := runs{
+		{Target: "echo", Clients: 64, Throughput: 4000, Requests: 40000, Processes: []ProcStat{cpu("s1", 4)}},
+		{Target: "echo-raw", Clients: 64, Throughput: 4400, Requests: 44000, Processes: []ProcStat{cpu("s1", 2.2)}},
+		{Target: "spawned", Servers: 1, Clients: 64, Mix: "publish=100", Throughput: 2000, Requests: 20000, Processes: []ProcStat{cpu("s1", 5)}},
+		{Target: "spawned", Servers: 3, Clients: 64, Mix: "publish=100", Throughput: 1000, Requests: 10000, Processes: []ProcStat{cpu("s1", 4), cpu("s2", 3), cpu("s3", 3)}},
+	}
+	var b strings.Builder
+	writeFindings(&b, rs)
+	for _, want := range []string{"250 µs of server CPU each", "1000 µs each", "75% of the servers' CPU per publish", "costs the echo workers 100 µs", "against 50 µs", "1.10×"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("findings lack %q:\n%s", want, b.String())
+		}
+	}
+}
