@@ -39,9 +39,11 @@ func (c *ServerCmd) Run(ctx context.Context, g *Globals) error {
 	}
 	defer release()
 	log := g.Logger("server")
-	return c.withMetrics(log.With("server", name), func(ep *metrics.Endpoint) error {
+	err = c.withMetrics(log.With("server", name), func(ep *metrics.Endpoint) error {
 		return c.run(ctx, name, dir, log, ep)
 	})
+	flushZMQ(log.With("server", name))
+	return err
 }
 
 func (c *ServerCmd) run(ctx context.Context, name, dir string, log *slog.Logger, ep *metrics.Endpoint) error {
