@@ -114,21 +114,25 @@ func (sh *shipper) ship(ctx context.Context) {
 		pos, known := sh.r.acks.position(sh.peer)
 		known = known && sh.probed // what a restarted peer held may be gone
 		local := sh.r.localSeq.Load()
-		if known && pos >= local {
+		switch {
+		case known && pos >= local:
 			return
-		}
-		if known && local-pos > uint64(10*sh.r.cfg.PushBatch) {
-			// A peer that is this far behind (it restarted empty, or was
-			// away) catches up faster by its own pipelined pulls; keep
-			// probing so that pushing resumes once it is close.
-			sh.backoff = time.Now().Add(sh.r.cfg.PushInterval)
-			sh.send(ctx, nil)
+		case known && local-pos > uint64(10*sh.r.cfg.PushBatch):
+			sh.leaveToAntiEntropy(ctx)
 			return
 		}
 		if !sh.shipFrom(ctx, pos, known) {
 			return
 		}
 	}
+}
+
+// leaveToAntiEntropy stops pushing to a peer this far behind (it restarted
+// empty, or was away): its own pipelined pulls catch it up faster. The
+// probe keeps its position fresh, so that pushing resumes once it is close.
+func (sh *shipper) leaveToAntiEntropy(ctx context.Context) {
+	sh.backoff = time.Now().Add(sh.r.cfg.PushInterval)
+	sh.send(ctx, nil)
 }
 
 // shipFrom sends the batch after pos; with an unknown position it sends

@@ -165,33 +165,45 @@ func historyPage(t testing.TB, addr, channel, before string) []entry {
 func judge(replicas []replica, channels []string, sent map[string]bool, acked []ack) report {
 	r := report{acked: len(acked)}
 	for _, rep := range replicas {
-		shown := map[string]int{}
-		for _, ch := range channels {
-			for _, e := range rep.history[ch] {
-				shown[ch+"/"+e.text]++
-			}
-			if !slices.IsSortedFunc(rep.history[ch], func(a, b entry) int { return cmp.Compare(a.clock, b.clock) }) {
-				r.misordered = append(r.misordered, rep.server+": "+ch)
-			}
-		}
+		shown := r.scan(rep, channels)
 		for _, a := range acked {
 			if shown[a.channel+"/"+a.text] == 0 {
 				r.lost = append(r.lost, rep.server+": "+a.text+" (acked by "+a.server+")")
 			}
 		}
-		for key, n := range shown {
-			text := key[strings.IndexByte(key, '/')+1:]
-			switch {
-			case !sent[text]:
-				r.unexpected = append(r.unexpected, rep.server+": "+key)
-			case n > 1:
-				r.duplicated = append(r.duplicated, fmt.Sprintf("%s: %s x%d", rep.server, key, n))
-			}
-		}
+		r.extra(rep.server, shown, sent)
 	}
 	r.divergent = divergence(replicas, channels)
 	slices.Sort(r.lost)
 	return r
+}
+
+// scan counts the posts a replica shows, by "channel/text", and checks
+// the order of each history.
+func (r *report) scan(rep replica, channels []string) map[string]int {
+	shown := map[string]int{}
+	for _, ch := range channels {
+		for _, e := range rep.history[ch] {
+			shown[ch+"/"+e.text]++
+		}
+		if !slices.IsSortedFunc(rep.history[ch], func(a, b entry) int { return cmp.Compare(a.clock, b.clock) }) {
+			r.misordered = append(r.misordered, rep.server+": "+ch)
+		}
+	}
+	return shown
+}
+
+// extra records the posts shown twice or never sent.
+func (r *report) extra(server string, shown map[string]int, sent map[string]bool) {
+	for key, n := range shown {
+		text := key[strings.IndexByte(key, '/')+1:]
+		switch {
+		case !sent[text]:
+			r.unexpected = append(r.unexpected, server+": "+key)
+		case n > 1:
+			r.duplicated = append(r.duplicated, fmt.Sprintf("%s: %s x%d", server, key, n))
+		}
+	}
 }
 
 // divergence lists the channels whose histories (ids, in order) are not

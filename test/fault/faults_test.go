@@ -1,6 +1,7 @@
 package fault_test
 
 import (
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -160,32 +161,34 @@ func subscribe(t *testing.T, xpub, topic string) *subscriber {
 		t.Fatal(err)
 	}
 	s.SetLinger(0)
-	s.SetRcvtimeo(100 * time.Millisecond)
-	if err := s.Connect(xpub); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SetSubscribe(topic); err != nil {
+	s.SetRcvtimeo(100 * time.Millisecond) // so that the loop sees quit
+	if err := errors.Join(s.Connect(xpub), s.SetSubscribe(topic)); err != nil {
 		t.Fatal(err)
 	}
 	sub, done, quit := &subscriber{}, make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
 		defer s.Close()
-		for {
-			select {
-			case <-quit:
-				return
-			default:
-			}
-			if frames, err := s.RecvMessageBytes(0); err == nil && len(frames) == 2 {
-				sub.mu.Lock()
-				sub.seen++
-				sub.mu.Unlock()
-			}
-		}
+		sub.receive(s, quit)
 	}()
 	t.Cleanup(func() { close(quit); <-done })
 	return sub
+}
+
+// receive counts two-frame publications until quit is closed.
+func (sub *subscriber) receive(s *zmq.Socket, quit <-chan struct{}) {
+	for {
+		select {
+		case <-quit:
+			return
+		default:
+		}
+		if frames, err := s.RecvMessageBytes(0); err == nil && len(frames) == 2 {
+			sub.mu.Lock()
+			sub.seen++
+			sub.mu.Unlock()
+		}
+	}
 }
 
 func (s *subscriber) count() int {
