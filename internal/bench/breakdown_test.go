@@ -50,3 +50,32 @@ func TestPerfStat(t *testing.T) {
 		t.Errorf("perUnit: %s", got)
 	}
 }
+
+func TestPerfTrace(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "trace")
+	text := `
+ Summary of events:
+
+ zb (31236), 4331 events, 10.9%
+
+   syscall            calls  errors  total       min       avg       max       stddev
+                                     (msec)    (msec)    (msec)    (msec)        (%)
+   --------------- --------  ------ -------- --------- --------- ---------     ------
+   pwrite64            2153      0   204.473     0.008     0.095    35.811     25.12%
+   fsync                 12      0   107.919     1.051     8.993    24.499     26.10%
+
+ zb (31253), 1472 events, 3.7%
+
+   pwrite64             731      0    44.405     0.008     0.061     3.308     13.20%
+`
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := readPerfTrace(path)
+	if got["pwrite64"].Calls != 2884 || got["fsync"].Calls != 12 || got["fsync"].TotalMS != 107.919 {
+		t.Fatalf("%+v", got)
+	}
+	if s := ioCosts(got, 12); !strings.HasPrefix(s, "20740 µs in pwrite64 (240.33 calls of 86 µs on average), 8993 µs in fsync (1.00 calls of 8993 µs") {
+		t.Errorf("ioCosts: %s", s)
+	}
+}

@@ -20,7 +20,7 @@ func runCatchup(ctx context.Context, cfg *Config, c *clusterTarget, rep *Report)
 	}
 	if cfg.Spawn.Perf != "" {
 		if p := startPerf(cfg.Spawn.Perf, c.serverPids(), cfg.Logger); p != nil {
-			defer func() { rep.Profile, rep.Counters = p.stop() }()
+			defer func() { rep.Profile, rep.Counters, rep.Syscalls = p.stop() }()
 		}
 	}
 	var first time.Duration

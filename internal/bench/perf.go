@@ -16,9 +16,9 @@ import (
 // wall-clock time goes. perf sees the whole process, C included (libzmq,
 // SQLite, the kernel's fsync), which Go's profiler shows only as cgocall.
 type perfRun struct {
-	out, data, stat string
-	record, count   *exec.Cmd
-	log             *slog.Logger
+	out, data, stat, trace string
+	record, count, tracer  *exec.Cmd
+	log                    *slog.Logger
 }
 
 // perfCounters are counted for the whole measured span.
@@ -40,7 +40,7 @@ func startPerf(out string, pids []int, log *slog.Logger) *perfRun {
 		ids[i] = strconv.Itoa(p)
 	}
 	pidList := strings.Join(ids, ",")
-	p := &perfRun{out: out, data: out + ".data", stat: out + ".stat", log: log}
+	p := &perfRun{out: out, data: out + ".data", stat: out + ".stat", trace: out + ".trace", log: log}
 	p.record = exec.Command("perf", "record", "-q", "-e", "cpu-clock", "-F", "499", "-g", "-p", pidList, "-o", p.data)
 	if err := p.record.Start(); err != nil {
 		log.Warn("no CPU profile: perf does not start", "err", err)
@@ -50,6 +50,11 @@ func startPerf(out string, pids []int, log *slog.Logger) *perfRun {
 	if err := p.count.Start(); err != nil {
 		log.Warn("no perf counters", "err", err)
 		p.count = nil
+	}
+	p.tracer = exec.Command("perf", "trace", "-s", "-e", strings.Join(tracedSyscalls, ","), "-p", pidList, "-o", p.trace)
+	if err := p.tracer.Start(); err != nil {
+		log.Warn("no syscall times", "err", err)
+		p.tracer = nil
 	}
 	return p
 }
@@ -69,8 +74,9 @@ func interrupt(cmd *exec.Cmd) {
 }
 
 // stop ends the recording, writes the text report and returns its path
-// ("" when there is none) and the counters (nil when there are none).
-func (p *perfRun) stop() (string, map[string]int64) {
+// ("" when there is none), the counters and the time spent in the traced
+// system calls (nil when there are none).
+func (p *perfRun) stop() (string, map[string]int64, map[string]SyscallTime) {
 	interrupt(p.record)
 	var counters map[string]int64
 	if p.count != nil {
@@ -78,17 +84,23 @@ func (p *perfRun) stop() (string, map[string]int64) {
 		counters = readPerfStat(p.stat)
 		os.Remove(p.stat)
 	}
+	var times map[string]SyscallTime
+	if p.tracer != nil {
+		interrupt(p.tracer)
+		times = readPerfTrace(p.trace)
+		os.Remove(p.trace)
+	}
 	defer os.Remove(p.data)
 	text, err := p.report()
 	if err != nil {
 		p.log.Warn("perf report failed", "err", err)
-		return "", counters
+		return "", counters, times
 	}
 	if err := os.WriteFile(p.out, []byte(text), 0o644); err != nil {
 		p.log.Warn("write profile", "err", err)
-		return "", counters
+		return "", counters, times
 	}
-	return p.out, counters
+	return p.out, counters, times
 }
 
 // report is the text of three perf reports: by library, by function, and

@@ -3,6 +3,7 @@ package bench
 import (
 	"bufio"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -52,6 +53,46 @@ func perUnit(counters map[string]int64, units float64) []string {
 	}
 	if ns, ok := counters["task-clock"]; ok {
 		out = append(out, strconv.FormatFloat(float64(ns)/1e3/units, 'f', 0, 64)+" µs of CPU")
+	}
+	return out
+}
+
+// tracedSyscalls are timed by `perf trace -s`: the store writer's I/O.
+var tracedSyscalls = []string{"pwrite64", "fsync", "fdatasync"}
+
+// SyscallTime is how often the servers made one system call and how long
+// they spent in it, over the measured span.
+type SyscallTime struct {
+	Calls   int64   `json:"calls"`
+	TotalMS float64 `json:"total_ms"`
+}
+
+// readPerfTrace adds up the per-thread summaries of `perf trace -s`:
+//
+//	syscall            calls  errors  total  min  avg  max  stddev
+//	pwrite64            2153      0 204.473 ...
+func readPerfTrace(path string) map[string]SyscallTime {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	out := map[string]SyscallTime{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) < 4 || !slices.Contains(tracedSyscalls, fields[0]) {
+			continue
+		}
+		calls, err1 := strconv.ParseInt(fields[1], 10, 64)
+		total, err2 := strconv.ParseFloat(fields[3], 64)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		t := out[fields[0]]
+		t.Calls += calls
+		t.TotalMS += total
+		out[fields[0]] = t
 	}
 	return out
 }

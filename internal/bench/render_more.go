@@ -65,6 +65,26 @@ func writeCosts(b *strings.Builder, r *Report) {
 	if costs := perUnit(r.Counters, n); len(costs) > 0 {
 		fmt.Fprintf(b, "Per %s, the servers together made: %s.\n\n", unit, strings.Join(costs, ", "))
 	}
+	if io := ioCosts(r.Syscalls, n); io != "" {
+		fmt.Fprintf(b, "Per %s, the servers' threads spent %s.\n\n", unit, io)
+	}
+}
+
+// ioCosts describes the time spent in the traced system calls per unit.
+func ioCosts(times map[string]SyscallTime, units float64) string {
+	if len(times) == 0 || units <= 0 {
+		return ""
+	}
+	var parts []string
+	for _, name := range tracedSyscalls {
+		t, ok := times[name]
+		if !ok || t.Calls == 0 {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%.0f µs in %s (%.2f calls of %.0f µs on average)",
+			t.TotalMS*1000/units, name, float64(t.Calls)/units, t.TotalMS*1000/float64(t.Calls)))
+	}
+	return strings.Join(parts, ", ")
 }
 
 func joinShares(ss []share) string {

@@ -49,12 +49,13 @@ type Report struct {
 	DeliveryP99      float64 `json:"delivery_p99_ms"`
 	DeliveryMax      float64 `json:"delivery_max_ms"`
 
-	Processes    []ProcStat       `json:"processes,omitempty"`
-	ErrorSamples []string         `json:"error_samples,omitempty"`
-	Catchup      *Catchup         `json:"catchup,omitempty"`
-	Failover     *Failover        `json:"failover,omitempty"`
-	Profile      string           `json:"profile,omitempty"`  // file with the perf report
-	Counters     map[string]int64 `json:"counters,omitempty"` // perf stat of the servers over the measured span
+	Processes    []ProcStat             `json:"processes,omitempty"`
+	ErrorSamples []string               `json:"error_samples,omitempty"`
+	Catchup      *Catchup               `json:"catchup,omitempty"`
+	Failover     *Failover              `json:"failover,omitempty"`
+	Profile      string                 `json:"profile,omitempty"`  // file with the perf report
+	Counters     map[string]int64       `json:"counters,omitempty"` // perf stat of the servers over the measured span
+	Syscalls     map[string]SyscallTime `json:"syscalls,omitempty"` // perf trace of the servers' I/O over the measured span
 }
 
 // ProcStat is one process's resource use: CPU time during the measured span

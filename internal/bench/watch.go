@@ -18,6 +18,7 @@ type watcher struct {
 	cancel   context.CancelFunc
 	profile  string
 	counters map[string]int64
+	syscalls map[string]SyscallTime
 }
 
 func startWatch(cfg *Config, t target) (*watcher, error) {
@@ -61,7 +62,7 @@ func (w *watcher) end() {
 		w.trial.finish()
 	}
 	if w.perf != nil {
-		w.profile, w.counters = w.perf.stop()
+		w.profile, w.counters, w.syscalls = w.perf.stop()
 	}
 	if w.coord != nil {
 		w.coord.stop()
@@ -69,7 +70,7 @@ func (w *watcher) end() {
 }
 
 func (w *watcher) report(rep *Report) {
-	rep.Profile, rep.Counters = w.profile, w.counters
+	rep.Profile, rep.Counters, rep.Syscalls = w.profile, w.counters, w.syscalls
 	if w.trial != nil {
 		rep.Failover = w.trial.result()
 	}
