@@ -32,7 +32,7 @@ func fromWire(w wire.Message, topic string) Message {
 	w.Service = "message" // read src/dst through wire's from/to synonyms
 	src, _ := w.OptString("src")
 	dst, _ := w.OptString("dst")
-	channel, _ := text(w.Data["channel"])
+	channel, _ := wire.AsString(w.Data["channel"])
 	m := Message{
 		ID:    idText(w.Data["id"]),
 		Text:  firstText(w.Data, textKeys),

@@ -1,6 +1,9 @@
 package client
 
-import "fmt"
+import (
+	"fmt"
+	"zchat/internal/wire"
+)
 
 // historyMessages reads the entries of a history reply, oldest first.
 func historyMessages(data map[string]any) ([]Message, error) {
@@ -19,7 +22,7 @@ func entries(v any) ([]Message, error) {
 	}
 	out := make([]Message, 0, len(list))
 	for _, e := range list {
-		entry, ok := asMap(e)
+		entry, ok := wire.AsMap(e)
 		if !ok {
 			return nil, fmt.Errorf("history: entry is a %T", e)
 		}

@@ -69,7 +69,7 @@ func (c *Client) ack(m wire.Message, err error) (Ack, error) {
 	if err != nil {
 		return Ack{}, err
 	}
-	server, _ := text(m.Data["server"])
+	server, _ := wire.AsString(m.Data["server"])
 	return Ack{ID: idText(m.Data["id"]), Server: server, Clock: m.Clock}, nil
 }
 

@@ -1,22 +1,15 @@
 package client
 
-import "fmt"
+import (
+	"fmt"
 
-// text accepts MessagePack str and bin alike.
-func text(v any) (string, bool) {
-	switch s := v.(type) {
-	case string:
-		return s, true
-	case []byte:
-		return string(s), true
-	}
-	return "", false
-}
+	"zchat/internal/wire"
+)
 
 // firstText is the first non-empty string among data's keys.
 func firstText(data map[string]any, keys []string) string {
 	for _, k := range keys {
-		if s, ok := text(data[k]); ok && s != "" {
+		if s, ok := wire.AsString(data[k]); ok && s != "" {
 			return s
 		}
 	}
@@ -28,27 +21,8 @@ func idText(v any) string {
 	if v == nil {
 		return ""
 	}
-	if s, ok := text(v); ok {
+	if s, ok := wire.AsString(v); ok {
 		return s
 	}
 	return fmt.Sprint(v)
-}
-
-// asMap accepts the map types decoders produce.
-func asMap(v any) (map[string]any, bool) {
-	switch m := v.(type) {
-	case map[string]any:
-		return m, true
-	case map[any]any:
-		out := make(map[string]any, len(m))
-		for k, val := range m {
-			ks, ok := text(k)
-			if !ok {
-				return nil, false
-			}
-			out[ks] = val
-		}
-		return out, true
-	}
-	return nil, false
 }

@@ -3,6 +3,7 @@ package client
 import (
 	"fmt"
 	"strings"
+	"zchat/internal/wire"
 )
 
 // What the client tolerates in replies and publications, beyond what package
@@ -44,11 +45,11 @@ var (
 
 // statusError is nil when data reports success, else a *ReplyError.
 func statusError(service string, data map[string]any) error {
-	status, has := text(data["status"])
+	status, has := wire.AsString(data["status"])
 	if has && isOK(status) || !has && data["error"] == nil {
 		return nil
 	}
-	server, _ := text(data["server"])
+	server, _ := wire.AsString(data["server"])
 	return &ReplyError{Service: service, Status: status, Description: errorText(data, status), Server: server}
 }
 
@@ -97,10 +98,10 @@ func names(v any) ([]string, error) {
 }
 
 func nameOf(v any) string {
-	if s, ok := text(v); ok {
+	if s, ok := wire.AsString(v); ok {
 		return s
 	}
-	if m, ok := asMap(v); ok {
+	if m, ok := wire.AsMap(v); ok {
 		return firstText(m, nameKeys)
 	}
 	return fmt.Sprint(v)

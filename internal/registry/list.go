@@ -27,12 +27,12 @@ func parseList(v any) (members []Member, ok bool) {
 				members = append(members, m)
 			}
 		}
-	case map[string]any:
-		members = parseRankMap(l)
-	case map[any]any:
-		members = parseRankMap(stringKeys(l))
 	default:
-		return nil, false
+		m, isMap := wire.AsMap(v)
+		if !isMap {
+			return nil, false
+		}
+		members = parseRankMap(m)
 	}
 	slices.SortFunc(members, func(a, b Member) int {
 		return cmp.Or(cmp.Compare(a.Rank, b.Rank), cmp.Compare(a.Name, b.Name))
@@ -41,34 +41,32 @@ func parseList(v any) (members []Member, ok bool) {
 }
 
 func parseEntry(item any) (Member, bool) {
-	switch e := item.(type) {
-	case map[string]any:
-		return parseMap(e)
-	case map[any]any:
-		return parseMap(stringKeys(e))
-	case []any:
-		return parsePair(e)
+	if m, ok := wire.AsMap(item); ok {
+		return parseMap(m)
 	}
-	name, ok := str(item)
+	if pair, ok := item.([]any); ok {
+		return parsePair(pair)
+	}
+	name, ok := wire.AsString(item)
 	return Member{Name: name}, ok && name != ""
 }
 
 func parseMap(m map[string]any) (Member, bool) {
 	var out Member
 	for _, k := range nameKeys {
-		if s, ok := str(m[k]); ok && s != "" {
+		if s, ok := wire.AsString(m[k]); ok && s != "" {
 			out.Name = s
 			break
 		}
 	}
 	for _, k := range rankKeys {
-		if n, ok := integer(m[k]); ok {
+		if n, ok := rank(m[k]); ok {
 			out.Rank = n
 			break
 		}
 	}
 	for _, k := range addrKeys {
-		if s, ok := str(m[k]); ok && s != "" {
+		if s, ok := wire.AsString(m[k]); ok && s != "" {
 			out.Addr = s
 			break
 		}
@@ -81,12 +79,12 @@ func parsePair(p []any) (Member, bool) {
 		return Member{}, false
 	}
 	var out Member
-	out.Name, _ = str(p[0])
+	out.Name, _ = wire.AsString(p[0])
 	if len(p) > 1 {
-		out.Rank, _ = integer(p[1])
+		out.Rank, _ = rank(p[1])
 	}
 	if len(p) > 2 {
-		out.Addr, _ = str(p[2])
+		out.Addr, _ = wire.AsString(p[2])
 	}
 	return out, out.Name != ""
 }
@@ -94,33 +92,14 @@ func parsePair(p []any) (Member, bool) {
 func parseRankMap(m map[string]any) []Member {
 	var out []Member
 	for name, v := range m {
-		if n, ok := integer(v); ok && name != "" {
+		if n, ok := rank(v); ok && name != "" {
 			out = append(out, Member{Name: name, Rank: n})
 		}
 	}
 	return out
 }
 
-func stringKeys(m map[any]any) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		if s, ok := str(k); ok {
-			out[s] = v
-		}
-	}
-	return out
-}
-
-// str and integer reuse the wire package's lenient scalar reading.
-func str(v any) (string, bool) {
-	s, err := wire.Message{Data: map[string]any{"v": v}}.String("v")
-	return s, err == nil
-}
-
-func integer(v any) (int, bool) {
-	if v == nil {
-		return 0, false
-	}
-	n, err := wire.Message{Data: map[string]any{"v": v}}.OptInt("v", 0)
-	return int(n), err == nil
+func rank(v any) (int, bool) {
+	n, ok := wire.AsInt(v)
+	return int(n), ok
 }

@@ -157,7 +157,7 @@ func (m *Membership) selfData() map[string]any {
 }
 
 func (m *Membership) setRank(v any) {
-	r, ok := integer(v)
+	r, ok := rank(v)
 	if !ok || r <= 0 {
 		return
 	}

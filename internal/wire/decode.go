@@ -58,7 +58,7 @@ func decodeMap(frame []byte, enc Encoding) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, ok := normalizeMap(v)
+	m, ok := AsMap(v)
 	if !ok {
 		return nil, fmt.Errorf("malformed request: top level is %T, want a map", v)
 	}
@@ -82,20 +82,19 @@ func decodeAny(frame []byte, enc Encoding) (any, error) {
 	return v, nil
 }
 
-// normalizeMap turns the map types decoders produce into map[string]any,
-// accepting bin keys as strings.
-func normalizeMap(v any) (map[string]any, bool) {
+// AsMap turns the map types decoders produce into map[string]any,
+// accepting bin keys as strings and skipping keys that are not strings
+// (no standard field has one).
+func AsMap(v any) (map[string]any, bool) {
 	switch m := v.(type) {
 	case map[string]any:
 		return m, true
 	case map[any]any:
 		out := make(map[string]any, len(m))
 		for k, val := range m {
-			ks, ok := asString(k)
-			if !ok {
-				return nil, false
+			if ks, ok := AsString(k); ok {
+				out[ks] = val
 			}
-			out[ks] = val
 		}
 		return out, true
 	}
@@ -103,14 +102,14 @@ func normalizeMap(v any) (map[string]any, bool) {
 }
 
 func (m *Message) fill(top map[string]any) error {
-	svc, ok := asString(top["service"])
+	svc, ok := AsString(top["service"])
 	if !ok || svc == "" {
 		return errors.New(`missing or invalid "service"`)
 	}
 	m.Service = svc
 	m.Data = map[string]any{}
 	if raw, present := top["data"]; present && raw != nil {
-		data, ok := normalizeMap(raw)
+		data, ok := AsMap(raw)
 		if !ok {
 			return errors.New(`"data" is not a map`)
 		}
@@ -125,7 +124,7 @@ func (m *Message) fill(top map[string]any) error {
 func findClock(top, data map[string]any) uint64 {
 	for _, key := range clockKeys {
 		for _, where := range []map[string]any{data, top} {
-			if n, ok := asInt(where[key]); ok && n > 0 {
+			if n, ok := AsInt(where[key]); ok && n > 0 {
 				return uint64(n)
 			}
 		}

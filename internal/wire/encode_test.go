@@ -24,7 +24,7 @@ func TestEncodeShape(t *testing.T) {
 				t.Fatalf("data.timestamp = %#v, want float %v", data["timestamp"], refSeconds)
 			}
 			for where, v := range map[string]any{"data.clock": data["clock"], "clock": top["clock"]} {
-				if n, ok := asInt(v); !ok || n != 17 {
+				if n, ok := AsInt(v); !ok || n != 17 {
 					t.Fatalf("%s = %#v, want 17", where, v)
 				}
 			}
@@ -100,7 +100,7 @@ func TestEncodePublication(t *testing.T) {
 	if ts, ok := got["timestamp"].(float64); !ok || !near(ts, refSeconds) {
 		t.Errorf("timestamp = %#v", got["timestamp"])
 	}
-	if n, ok := asInt(got["clock"]); !ok || n != 12 {
+	if n, ok := AsInt(got["clock"]); !ok || n != 12 {
 		t.Errorf("clock = %#v", got["clock"])
 	}
 }

@@ -17,7 +17,7 @@ func (m Message) String(field string) (string, error) {
 	if !ok {
 		return "", &FieldError{field, "is missing"}
 	}
-	s, ok := asString(v)
+	s, ok := AsString(v)
 	if !ok {
 		return "", &FieldError{field, fmt.Sprintf("must be a string, got %T", v)}
 	}
@@ -38,7 +38,7 @@ func (m Message) OptInt(field string, def int64) (int64, error) {
 	if !ok {
 		return def, nil
 	}
-	n, ok := asInt(v)
+	n, ok := AsInt(v)
 	if !ok {
 		return 0, &FieldError{field, fmt.Sprintf("must be an integer, got %T", v)}
 	}

@@ -9,8 +9,8 @@ func DecodePublication(frame []byte) (Message, error) {
 	if err != nil {
 		return m, err
 	}
-	if data, ok := normalizeMap(top["data"]); ok {
-		m.Service, _ = asString(top["service"])
+	if data, ok := AsMap(top["data"]); ok {
+		m.Service, _ = AsString(top["service"])
 		m.Data = data
 	} else {
 		m.Data = top

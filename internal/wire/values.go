@@ -7,8 +7,10 @@ import (
 	"time"
 )
 
-// asString accepts MessagePack str and bin alike (Python sends bytes as bin).
-func asString(v any) (string, bool) {
+// AsString reads a string leniently: MessagePack str and bin alike (Python
+// sends bytes as bin). Every package reads foreign values through these
+// functions, so the leniency rules live in one place.
+func AsString(v any) (string, bool) {
 	switch s := v.(type) {
 	case string:
 		return s, true
@@ -18,10 +20,10 @@ func asString(v any) (string, bool) {
 	return "", false
 }
 
-// asInt accepts every integer kind a decoder may produce, integral floats and
+// AsInt accepts every integer kind a decoder may produce, integral floats and
 // numeric strings: peers differ, and a clock that fails to parse is a clock
 // that never merges.
-func asInt(v any) (int64, bool) {
+func AsInt(v any) (int64, bool) {
 	switch n := v.(type) {
 	case int:
 		return int64(n), true
@@ -51,7 +53,7 @@ func asInt(v any) (int64, bool) {
 	case float64:
 		return floatToInt(n)
 	case json.Number:
-		return asInt(string(n))
+		return AsInt(string(n))
 	case string:
 		if i, err := strconv.ParseInt(n, 10, 64); err == nil {
 			return i, true
@@ -70,7 +72,8 @@ func floatToInt(f float64) (int64, bool) {
 	return int64(f), true
 }
 
-func asFloat(v any) (float64, bool) {
+// AsFloat reads any number (or numeric string) as a float64.
+func AsFloat(v any) (float64, bool) {
 	switch n := v.(type) {
 	case float32:
 		return float64(n), true
@@ -80,7 +83,7 @@ func asFloat(v any) (float64, bool) {
 		f, err := n.Float64()
 		return f, err == nil
 	}
-	if i, ok := asInt(v); ok {
+	if i, ok := AsInt(v); ok {
 		return float64(i), true
 	}
 	return 0, false
@@ -104,7 +107,7 @@ func Seconds(v any) (float64, bool) {
 	case []byte:
 		return parseTimeString(string(t))
 	}
-	f, ok := asFloat(v)
+	f, ok := AsFloat(v)
 	if !ok || math.IsNaN(f) || math.IsInf(f, 0) {
 		return 0, false
 	}

@@ -1,8 +1,6 @@
 package survey
 
 import (
-	"reflect"
-
 	"zchat/internal/wire"
 )
 
@@ -26,28 +24,10 @@ func first[T comparable](v, fallback T) T {
 	return v
 }
 
-func asMap(v any) (map[string]any, bool) {
-	switch m := v.(type) {
-	case map[string]any:
-		return m, true
-	case map[any]any:
-		out := make(map[string]any, len(m))
-		for k, val := range m {
-			out[str(k)] = val
-		}
-		return out, true
-	}
-	return nil, false
-}
-
+// str, integer and float read values leniently, zero when unreadable.
 func str(v any) string {
-	switch s := v.(type) {
-	case string:
-		return s
-	case []byte:
-		return string(s)
-	}
-	return ""
+	s, _ := wire.AsString(v)
+	return s
 }
 
 func stringList(v any) []string {
@@ -61,18 +41,9 @@ func stringList(v any) []string {
 	return out
 }
 
-// integer and float read any numeric kind a MessagePack decoder produces.
 func integer(v any) int64 { return int64(float(v)) }
 
 func float(v any) float64 {
-	r := reflect.ValueOf(v)
-	switch {
-	case r.CanInt():
-		return float64(r.Int())
-	case r.CanUint():
-		return float64(r.Uint())
-	case r.CanFloat():
-		return r.Float()
-	}
-	return 0
+	f, _ := wire.AsFloat(v)
+	return f
 }

@@ -119,7 +119,7 @@ func parseList(v any) []Server {
 	items, _ := v.([]any)
 	var out []Server
 	for _, item := range items {
-		m, ok := asMap(item)
+		m, ok := wire.AsMap(item)
 		if !ok {
 			continue
 		}
