@@ -2,6 +2,7 @@ package fault_test
 
 import (
 	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -12,22 +13,27 @@ import (
 // broker, the replication lag every server records (commit on the origin
 // to commit here) and the acknowledged posts per second, with
 // --sync-replicas 0 and 1. It runs only with ZCHAT_BENCH_LAG set to the
-// measured duration, e.g. ZCHAT_BENCH_LAG=10s (without -race for numbers).
+// measured duration, e.g. ZCHAT_BENCH_LAG=10s (without -race for numbers);
+// ZCHAT_BENCH_LAG_CLIENTS sets the number of clients (default 16).
 func TestReplicationLag(t *testing.T) {
 	span, err := time.ParseDuration(os.Getenv("ZCHAT_BENCH_LAG"))
 	if err != nil {
 		t.Skip("set ZCHAT_BENCH_LAG=10s to measure replication lag")
 	}
+	clients, err := strconv.Atoi(os.Getenv("ZCHAT_BENCH_LAG_CLIENTS"))
+	if err != nil || clients < 1 {
+		clients = 16
+	}
 	for _, sync := range []string{"0", "1"} {
 		t.Run("sync-replicas="+sync, func(t *testing.T) {
 			c := startCluster(t, "--sync-replicas", sync)
-			l := startLoad(t, c.Frontend(), 16, channels, nil)
+			l := startLoad(t, c.Frontend(), clients, channels, nil)
 			l.progress(100, progressTimeout) // warm up
 			from, start := l.count.Load(), time.Now()
 			time.Sleep(span) // the measured span itself, not a synchronization
 			rate := float64(l.count.Load()-from) / time.Since(start).Seconds()
 			l.halt()
-			t.Logf("sync-replicas %s: %.0f acknowledged posts/s (16 clients); %s", sync, rate, l.summary())
+			t.Logf("sync-replicas %s: %.0f acknowledged posts/s (%d clients); %s", sync, rate, clients, l.summary())
 			for _, s := range c.Servers() {
 				logLag(t, c, s)
 			}
