@@ -48,14 +48,13 @@ func (c *client) run() {
 	defer c.conn.close()
 	next := time.Now()
 	for {
-		ok, measured := c.ctl.admit()
-		if !ok {
+		if ok, _ := c.ctl.admit(); !ok {
 			return
 		}
 		if c.ctl.interval > 0 {
 			next = pace(next, c.ctl.interval)
 		}
-		c.one(c.mix.Pick(c.build.rng), measured)
+		c.one(c.mix.Pick(c.build.rng))
 	}
 }
 
@@ -70,8 +69,11 @@ func pace(next time.Time, interval time.Duration) time.Time {
 	return now.Add(interval)
 }
 
-func (c *client) one(op Op, measured bool) {
+// one sends one request; it is measured when it was sent during the
+// measured span, the same rule subscribers apply to its publication.
+func (c *client) one(op Op) {
 	sent := time.Now()
+	measured := c.ctl.inWindow(sent)
 	frame, err := c.build.build(op, sent)
 	retries := 0
 	if err == nil {

@@ -55,12 +55,14 @@ func (c *control) stop(now time.Time) {
 	c.phase.Store(phaseStop)
 }
 
-// measureEnd is when measuring ended, zero while it goes on.
-func (c *control) measureEnd() time.Time {
-	if ns := c.ended.Load(); ns != 0 {
-		return time.Unix(0, ns)
+// inWindow tells whether t falls in the measured span (so far).
+func (c *control) inWindow(t time.Time) bool {
+	start := c.started.Load()
+	if start == 0 || t.UnixNano() < start {
+		return false
 	}
-	return time.Time{}
+	end := c.ended.Load()
+	return end == 0 || t.UnixNano() < end
 }
 
 func (c *control) stopped() bool { return c.phase.Load() == phaseStop }

@@ -160,3 +160,19 @@ func TestProcParsing(t *testing.T) {
 		t.Errorf("readProc(self) = %+v, %v", s, err)
 	}
 }
+
+func TestInWindow(t *testing.T) {
+	c := newControl(&Config{Duration: time.Second, Clients: 1})
+	start := time.Now()
+	if c.inWindow(start) {
+		t.Fatal("in the window before measuring")
+	}
+	c.startMeasuring(start)
+	if !c.inWindow(start) || c.inWindow(start.Add(-time.Nanosecond)) || !c.inWindow(start.Add(time.Hour)) {
+		t.Fatal("window while measuring")
+	}
+	c.stop(start.Add(time.Second))
+	if !c.inWindow(start.Add(999*time.Millisecond)) || c.inWindow(start.Add(time.Second)) {
+		t.Fatal("window after the end")
+	}
+}

@@ -85,11 +85,7 @@ func (s *subscriber) receive(frames [][]byte, now time.Time) {
 	}
 	text, _ := m.Data["message"].(string)
 	sent, ok := parseStamp(text)
-	if !ok || s.ctl.phase.Load() == phaseWarmup || sent.Before(s.ctl.measureStart()) {
-		return
+	if ok && s.ctl.inWindow(sent) {
+		s.hist.Record(now.Sub(sent))
 	}
-	if end := s.ctl.measureEnd(); !end.IsZero() && !sent.Before(end) {
-		return
-	}
-	s.hist.Record(now.Sub(sent))
 }
