@@ -147,6 +147,10 @@ func writeOthers(b *strings.Builder, rs runs) {
 			fmt.Fprintf(b, "| %s | | | | | | | | | | | not measured: %s |\n", r.kind(), r.Failed)
 			continue
 		}
+		if r.Catchup != nil {
+			fmt.Fprintf(b, "| %s | — | — | — | — | — | — | — | — | — | — | %s |\n", r.kind(), notes(r))
+			continue
+		}
 		delivery := "—"
 		if r.Subscribers > 0 {
 			delivery = fmt.Sprintf("%s / %s", f3(r.DeliveryP50), f3(r.DeliveryP99))
