@@ -108,7 +108,7 @@ type node struct {
 func fastConfig() Config {
 	return Config{
 		PushInterval: 20 * time.Millisecond, PullInterval: 50 * time.Millisecond,
-		MembersInterval: 5 * time.Millisecond, CallTimeout: time.Second,
+		MembersInterval: 5 * time.Millisecond, CallTimeout: 5 * time.Second,
 		SyncTimeout: 200 * time.Millisecond, Logger: quiet,
 	}
 }

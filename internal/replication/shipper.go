@@ -2,6 +2,7 @@ package replication
 
 import (
 	"context"
+	"math"
 	"sync"
 	"time"
 
@@ -110,21 +111,36 @@ func (sh *shipper) ship(ctx context.Context) {
 	if time.Now().Before(sh.backoff) {
 		return
 	}
+	prev := uint64(math.MaxUint64)
 	for ctx.Err() == nil {
 		pos, known := sh.r.acks.position(sh.peer)
 		known = known && sh.probed // what a restarted peer held may be gone
-		local := sh.r.localSeq.Load()
-		switch {
-		case known && pos >= local:
+		if known && !sh.worthPushing(ctx, pos, prev) {
 			return
-		case known && local-pos > uint64(10*sh.r.cfg.PushBatch):
-			sh.leaveToAntiEntropy(ctx)
-			return
+		}
+		if known {
+			prev = pos
 		}
 		if !sh.shipFrom(ctx, pos, known) {
 			return
 		}
 	}
+}
+
+// worthPushing decides whether to push after pos, which the peer holds
+// (prev: what it held before the last push of this round).
+func (sh *shipper) worthPushing(ctx context.Context, pos, prev uint64) bool {
+	local := sh.r.localSeq.Load()
+	switch {
+	case pos >= local:
+		return false
+	case pos == prev:
+		return false // the peer took nothing: try again later, not in a hot loop
+	case local-pos > uint64(10*sh.r.cfg.PushBatch):
+		sh.leaveToAntiEntropy(ctx)
+		return false
+	}
+	return true
 }
 
 // leaveToAntiEntropy stops pushing to a peer this far behind (it restarted
