@@ -56,7 +56,7 @@ func (r *Replicator) issueFetches(ctx context.Context, peer, origin string, afte
 }
 
 func (r *Replicator) fetch(ctx context.Context, peer, origin string, after, limit uint64) fetched {
-	ctx, cancel := context.WithTimeout(ctx, 2*r.cfg.CallTimeout)
+	ctx, cancel := context.WithTimeout(ctx, 5*r.cfg.CallTimeout) // a big batch on a busy peer
 	defer cancel()
 	data := map[string]any{"origin": origin, "after": after, "limit": limit}
 	m, err := r.cfg.Peers.Call(ctx, peer, svcFetch, data)
