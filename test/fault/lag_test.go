@@ -47,5 +47,6 @@ func logLag(t *testing.T, c *testcluster.Cluster, server string) {
 		t.Fatalf("status of %s: %v", server, err)
 	}
 	r, _ := m.Data["replication"].(map[string]any)
-	t.Logf("%s: lag p50 %v ms, p99 %v ms over %v pushed events", server, r["lag_p50_ms"], r["lag_p99_ms"], r["lag_samples"])
+	t.Logf("%s: lag p50 %v ms, p99 %v ms over %v pushed events; sent %v events in %v replicate calls",
+		server, r["lag_p50_ms"], r["lag_p99_ms"], r["lag_samples"], r["pushed"], r["push_calls"])
 }
