@@ -1,11 +1,11 @@
 package replication
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 
 	"zchat"
+	"zchat/internal/wire"
 )
 
 // wireEvent is an event on the wire: a MessagePack array of its nine
@@ -84,75 +84,33 @@ func (r *fieldReader) fail(what string, v any) {
 }
 
 func (r *fieldReader) str(v any) string {
-	switch s := v.(type) {
-	case string:
-		return s
-	case []byte:
-		return string(s)
+	s, ok := wire.AsString(v)
+	if !ok {
+		r.fail("string", v)
 	}
-	r.fail("string", v)
-	return ""
+	return s
 }
 
 func (r *fieldReader) uint(v any) uint64 {
-	if n, ok := toUint(v); ok {
-		return n
+	n, ok := toUint(v)
+	if !ok {
+		r.fail("unsigned integer", v)
 	}
-	r.fail("unsigned integer", v)
-	return 0
+	return n
 }
 
 func (r *fieldReader) float(v any) float64 {
-	switch n := v.(type) {
-	case float64:
-		return n
-	case float32:
-		return float64(n)
+	f, ok := wire.AsFloat(v)
+	if !ok {
+		r.fail("number", v)
 	}
-	if n, ok := toUint(v); ok {
-		return float64(n)
-	}
-	r.fail("number", v)
-	return 0
+	return f
 }
 
-// toUint accepts every integer kind a MessagePack or JSON decoder yields.
+// toUint reads a non-negative integer with the wire's lenient rules.
 func toUint(v any) (uint64, bool) {
-	switch n := v.(type) {
-	case uint64:
-		return n, true
-	case uint32:
-		return uint64(n), true
-	case uint16:
-		return uint64(n), true
-	case uint8:
-		return uint64(n), true
-	case uint:
-		return uint64(n), true
-	}
-	i, ok := toInt(v)
-	return uint64(i), ok && i >= 0
-}
-
-func toInt(v any) (int64, bool) {
-	switch n := v.(type) {
-	case int64:
-		return n, true
-	case int32:
-		return int64(n), true
-	case int16:
-		return int64(n), true
-	case int8:
-		return int64(n), true
-	case int:
-		return int64(n), true
-	case float64:
-		return int64(n), n == math.Trunc(n) && math.Abs(n) < 1<<62
-	case json.Number:
-		i, err := n.Int64()
-		return i, err == nil
-	}
-	return 0, false
+	n, ok := wire.AsInt(v)
+	return uint64(n), ok && n >= 0
 }
 
 // decodeVector reads an origin -> seq map.
