@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"zchat/internal/testcluster"
+	"zchat/internal/wire"
 )
 
 // entry is one post as a server's history shows it.
@@ -221,14 +222,8 @@ func divergence(replicas []replica, channels []string) []string {
 	return out
 }
 
+// toUint reads an integer with the wire's lenient rules.
 func toUint(v any) uint64 {
-	switch n := v.(type) {
-	case int64:
-		return uint64(n)
-	case uint64:
-		return n
-	case float64:
-		return uint64(n)
-	}
-	return 0
+	n, _ := wire.AsInt(v)
+	return uint64(max(n, 0))
 }
