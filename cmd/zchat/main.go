@@ -35,9 +35,9 @@ type CLI struct {
 	Send     SendCmd     `cmd:"" help:"Send a private message to a user."`
 	History  HistoryCmd  `cmd:"" help:"Show stored posts of a channel or private messages of a user."`
 	Tail     TailCmd     `cmd:"" help:"Print the live posts of a channel or private messages of a user (CHANNEL or @USER) until interrupted."`
-	Client   ClientCmd   `cmd:"" help:"Interactive client (for now the plain numbered menu)."`
-	Bench    BenchCmd    `cmd:"" help:"Load generator and performance report: a running cluster, one it spawns (--spawn), or the transport bound (--echo)."`
+	Client   ClientCmd   `cmd:"" help:"Interactive terminal client: full-screen UI by default, the numbered menu of the original with --plain."`
 	Bot      BotCmd      `cmd:"" help:"Run bots: the standard automatic clients, and the load generator (--count, --rate, --report)."`
+	Bench    BenchCmd    `cmd:"" help:"Load generator and performance report: a running cluster, one it spawns (--spawn), or the transport bound (--echo)."`
 
 	Conformance ConformanceCmd `cmd:"" help:"Check any implementation of the standard from the outside, as a third-party client (table of pass/fail/warn; exit 1 on failure)."`
 }
