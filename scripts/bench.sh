@@ -46,8 +46,9 @@ run() {
 # full cluster (3 servers), publish only, acknowledged after fsync on one
 # disk (--sync-replicas 0) or two (1). Each client count runs its echo
 # bound right before its cluster runs, so that a ratio compares runs that
-# saw the same load on this shared machine. The 64-client runs are
-# profiled.
+# saw the same load on this shared machine. No measured run is profiled:
+# perf's syscall tracing halves the servers' throughput; the profile comes
+# from a run of its own (label "profile") below.
 for c in 1 8 64; do
 	run echo --echo --clients "$c" --duration "$DUR"
 	if [ "$c" = 64 ]; then
@@ -56,24 +57,25 @@ for c in 1 8 64; do
 		run echo-raw --echo --echo-raw --clients 64 --duration "$DUR"
 	fi
 	for k in 0 1; do
-		perf=()
-		if [ "$c" = 64 ]; then perf=(--perf "$WORK/perf-sync$k.txt"); fi
-		run publish --spawn --sync-replicas "$k" --clients "$c" --duration "$DUR" "${perf[@]}"
+		run publish --spawn --sync-replicas "$k" --clients "$c" --duration "$DUR"
 	done
 done
 
 # The Go runtime's cost of blocking cgo calls (libzmq polls, SQLite) grows
 # with the number of Ps: the 64-client run again with servers on one P.
-run publish --spawn --sync-replicas 0 --clients 64 --duration "$DUR" --server-env GOMAXPROCS=1 \
-	--perf "$WORK/perf-sync0-1p.txt"
+run publish --spawn --sync-replicas 0 --clients 64 --duration "$DUR" --server-env GOMAXPROCS=1
 
 # One server: no replication. The difference from 3 servers is what
 # replicating every event to two peers costs.
-run publish --spawn --servers 1 --clients 64 --duration "$DUR" --perf "$WORK/perf-1server.txt"
+run publish --spawn --servers 1 --clients 64 --duration "$DUR"
+
+# Where the servers' CPU and system calls go: the 64-client run under perf
+# (CPU samples, counters, pwrite/fsync tracing), for the findings only.
+run profile --spawn --sync-replicas 0 --clients 64 --duration "$DUR" --perf "$WORK/perf-sync0.txt"
 
 # Publish -> subscriber delivery at 1k msg/s, 4 subscribers; enough clients
 # that the rate limit, not their round trips, sets the pace.
-run delivery --spawn --clients 64 --rate 1000 --subscribers 4 --duration "$DUR" --perf "$WORK/perf-delivery.txt"
+run delivery --spawn --clients 64 --rate 1000 --subscribers 4 --duration "$DUR"
 
 # The workload of the issue, with one subscriber.
 run mixed --spawn --clients 8 --mix publish=80,message=15,history=5 --subscribers 1 --duration "$DUR"
@@ -81,11 +83,10 @@ run mixed --spawn --clients 8 --mix publish=80,message=15,history=5 --subscriber
 # History: the last 100 posts of a channel holding $FILL posts, on every
 # server. The filled database is built once and reused by the catch-up.
 run history --spawn --fill "$FILL" --fill-cache "$WORK/fill" --channels 1 --clients 8 --mix history=100 \
-	--duration "$DUR" --perf "$WORK/perf-history.txt"
+	--duration "$DUR"
 
 # Catch-up: s1 and s2 hold the fill, s3 starts empty; at most 4 minutes.
-run catch-up --spawn --fill "$FILL" --fill-cache "$WORK/fill" --channels 1 --catchup --duration 240s \
-	--perf "$WORK/perf-catchup.txt"
+run catch-up --spawn --fill "$FILL" --fill-cache "$WORK/fill" --channels 1 --catchup --duration 240s
 rm -rf "$WORK/fill"
 
 # Failover: SIGKILL the coordinator 3 s into a publish run; clients retry

@@ -10,6 +10,7 @@ const (
 	kindEcho       = "echo"
 	kindEchoRaw    = "echo-raw"
 	kindPublish    = "publish"
+	kindProfiled   = "profile" // a publish run under perf: its figures explain, they do not measure
 	kindDelivery   = "delivery"
 	kindHistory    = "history"
 	kindCatchup    = "catch-up"
@@ -22,6 +23,8 @@ func (r *Report) kind() string {
 	switch {
 	case r.Failed != "":
 		return r.Label
+	case r.Label == kindProfiled:
+		return kindProfiled
 	case r.Target == "echo":
 		return kindEcho
 	case r.Target == "echo-raw":
