@@ -20,6 +20,9 @@ type client struct {
 	all     *Latency
 	stats   clientStats
 	samples []string
+	// phase delays a paced client's first request, so that paced clients
+	// send evenly spread in time rather than all at once every interval.
+	phase time.Duration
 }
 
 // clientStats counts the measured requests of one client.
@@ -35,7 +38,11 @@ type liveCounters struct {
 
 func newClient(cfg *Config, n names, i int, endpoint string, ctl *control, live *liveCounters) *client {
 	seed := uint64(time.Now().UnixNano()) + uint64(i)
-	return &client{
+	var phase time.Duration
+	if cfg.Rate > 0 {
+		phase = time.Duration(float64(i) / cfg.Rate * float64(time.Second))
+	}
+	return &client{phase: phase,
 		conn:  conn{endpoint: endpoint, timeout: cfg.Timeout, retries: cfg.Retries},
 		build: builder{names: n, self: i, size: cfg.Size, limit: cfg.HistoryLimit, rng: rand.New(rand.NewPCG(seed, 7))},
 		mix:   cfg.Mix, ctl: ctl, live: live,
@@ -46,7 +53,7 @@ func newClient(cfg *Config, n names, i int, endpoint string, ctl *control, live 
 // run sends requests until the run stops or the quota is used up.
 func (c *client) run() {
 	defer c.conn.close()
-	next := time.Now()
+	next := time.Now().Add(c.phase)
 	for {
 		if ok, _ := c.ctl.admit(); !ok {
 			return
