@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"zchat/internal/wire"
 )
 
 // runCatchup starts the last server with an empty data directory while the
@@ -60,31 +62,6 @@ func (c *clusterTarget) filled(name string) (int64, error) {
 	if !ok {
 		return 0, fmt.Errorf("status of %s has no vector", name)
 	}
-	n, _ := toInt64(vector[FillOrigin])
+	n, _ := wire.AsInt(vector[FillOrigin])
 	return n, nil
-}
-
-// toInt64 reads any MessagePack integer.
-func toInt64(v any) (int64, bool) {
-	switch n := v.(type) {
-	case int8:
-		return int64(n), true
-	case int16:
-		return int64(n), true
-	case int32:
-		return int64(n), true
-	case int64:
-		return n, true
-	case uint8:
-		return int64(n), true
-	case uint16:
-		return int64(n), true
-	case uint32:
-		return int64(n), true
-	case uint64:
-		return int64(n), true
-	case int:
-		return int64(n), true
-	}
-	return 0, false
 }

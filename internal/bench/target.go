@@ -10,6 +10,7 @@ import (
 
 	zmq "github.com/pebbe/zmq4"
 
+	"zchat/internal/freeport"
 	"zchat/internal/wire"
 )
 
@@ -38,18 +39,7 @@ func (e external) stop()                 {}
 // freeEndpoint returns a loopback endpoint on a port that was free a moment
 // ago, outside the standard 5555-5559 a developer's `zchat up` may use.
 func freeEndpoint() (string, error) {
-	for range 100 {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return "", err
-		}
-		port := l.Addr().(*net.TCPAddr).Port
-		l.Close()
-		if port < 5555 || port > 5559 {
-			return fmt.Sprintf("tcp://127.0.0.1:%d", port), nil
-		}
-	}
-	return "", errors.New("no free port")
+	return freeport.Endpoint()
 }
 
 // errNoReply is returned by ask when no reply comes in time.

@@ -15,7 +15,6 @@ package broker
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"time"
 
@@ -42,32 +41,14 @@ var socketOptions = zmqx.Options{
 }
 
 // Run binds both sockets and forwards until ctx is cancelled (nil error)
-// or the proxy fails.
+// or the broker fails.
 func Run(ctx context.Context, cfg Config) error {
-	log := cfg.Logger
-	if log == nil {
-		log = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
-	zctx, err := zmq.NewContext()
-	if err != nil {
-		return err
-	}
-	defer zctx.Term()
-	front, err := zmqx.Bind(zctx, zmq.ROUTER, cfg.Frontend, socketOptions)
-	if err != nil {
-		return err
-	}
-	defer front.Close()
-	back, err := zmqx.Bind(zctx, zmq.DEALER, cfg.Backend, socketOptions)
-	if err != nil {
-		return err
-	}
-	defer back.Close()
-	log.Info("broker running", "frontend", cfg.Frontend, "backend", cfg.Backend)
 	observe, forwarding := cfg.Metrics.Relay()
-	forwarding.Set(true)
-	err = zmqx.SteerObserved(ctx, zctx, front, back, observe)
-	forwarding.Set(false)
-	log.Info("broker stopped", "err", err)
-	return err
+	return zmqx.Relay{
+		Name:    "broker",
+		Front:   zmqx.Side{Type: zmq.ROUTER, Endpoint: cfg.Frontend},
+		Back:    zmqx.Side{Type: zmq.DEALER, Endpoint: cfg.Backend},
+		Options: socketOptions, Logger: cfg.Logger,
+		Observe: observe, Forwarding: forwarding,
+	}.Run(ctx)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"strings"
@@ -14,6 +13,8 @@ import (
 	"time"
 
 	zmq "github.com/pebbe/zmq4"
+
+	"zchat/internal/freeport"
 )
 
 // workerEnv makes the test binary run as an echo worker (a real process
@@ -30,17 +31,11 @@ func TestMain(m *testing.M) {
 
 func freeEndpoint(t *testing.T) string {
 	t.Helper()
-	for {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := l.Addr().(*net.TCPAddr).Port
-		l.Close()
-		if port < 5555 || port > 5559 {
-			return fmt.Sprintf("tcp://127.0.0.1:%d", port)
-		}
+	ep, err := freeport.Endpoint()
+	if err != nil {
+		t.Fatal(err)
 	}
+	return ep
 }
 
 // startBroker runs the broker until the test ends and returns its

@@ -4,25 +4,24 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"zchat/internal/freeport"
 	"zchat/internal/metrics"
 )
 
 // freeAddr is a currently free loopback host:port.
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := freeport.Addr()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().String()
+	return addr
 }
 
 func freeEndpoint(t *testing.T) string { return "tcp://" + freeAddr(t) }

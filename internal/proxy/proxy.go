@@ -21,7 +21,6 @@ package proxy
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"time"
 
@@ -51,30 +50,12 @@ var socketOptions = zmqx.Options{
 // Run binds both sockets and forwards until ctx is cancelled (nil error)
 // or the proxy fails.
 func Run(ctx context.Context, cfg Config) error {
-	log := cfg.Logger
-	if log == nil {
-		log = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
-	zctx, err := zmq.NewContext()
-	if err != nil {
-		return err
-	}
-	defer zctx.Term()
-	xsub, err := zmqx.Bind(zctx, zmq.XSUB, cfg.XSub, socketOptions)
-	if err != nil {
-		return err
-	}
-	defer xsub.Close()
-	xpub, err := zmqx.Bind(zctx, zmq.XPUB, cfg.XPub, socketOptions)
-	if err != nil {
-		return err
-	}
-	defer xpub.Close()
-	log.Info("proxy running", "xsub", cfg.XSub, "xpub", cfg.XPub)
 	observe, forwarding := cfg.Metrics.Relay()
-	forwarding.Set(true)
-	err = zmqx.SteerObserved(ctx, zctx, xsub, xpub, observe)
-	forwarding.Set(false)
-	log.Info("proxy stopped", "err", err)
-	return err
+	return zmqx.Relay{
+		Name:    "proxy",
+		Front:   zmqx.Side{Type: zmq.XSUB, Endpoint: cfg.XSub},
+		Back:    zmqx.Side{Type: zmq.XPUB, Endpoint: cfg.XPub},
+		Options: socketOptions, Logger: cfg.Logger,
+		Observe: observe, Forwarding: forwarding,
+	}.Run(ctx)
 }

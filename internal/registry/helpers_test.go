@@ -2,29 +2,22 @@ package registry
 
 import (
 	"context"
-	"fmt"
-	"net"
 	"testing"
 	"time"
 
 	zmq "github.com/pebbe/zmq4"
 
+	"zchat/internal/freeport"
 	"zchat/internal/wire"
 )
 
 func freeEndpoint(t *testing.T) string {
 	t.Helper()
-	for {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := l.Addr().(*net.TCPAddr).Port
-		l.Close()
-		if port < 5555 || port > 5559 {
-			return fmt.Sprintf("tcp://127.0.0.1:%d", port)
-		}
+	ep, err := freeport.Endpoint()
+	if err != nil {
+		t.Fatal(err)
 	}
+	return ep
 }
 
 // startReference runs Run on endpoint until the returned stop (also

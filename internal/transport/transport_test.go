@@ -5,22 +5,22 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"sync"
 	"testing"
 	"time"
 
 	zmq "github.com/pebbe/zmq4"
+
+	"zchat/internal/freeport"
 )
 
 func freeEndpoint(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	ep, err := freeport.Endpoint()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return fmt.Sprintf("tcp://%s", l.Addr())
+	return ep
 }
 
 // startEcho serves an echo responder on a ROUTER bound to a free port; the

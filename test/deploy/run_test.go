@@ -2,7 +2,6 @@ package deploy_test
 
 import (
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"zchat/internal/cluster"
+	"zchat/internal/freeport"
 	"zchat/internal/testcluster"
 )
 
@@ -196,15 +196,9 @@ func cleanEnv() []string {
 
 func freePort(t *testing.T) string {
 	t.Helper()
-	for {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := l.Addr().(*net.TCPAddr).Port
-		l.Close()
-		if port < 5555 || port > 5559 {
-			return fmt.Sprint(port)
-		}
+	p, err := freeport.Port()
+	if err != nil {
+		t.Fatal(err)
 	}
+	return fmt.Sprint(p)
 }

@@ -2,7 +2,6 @@ package shutdown_test
 
 import (
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"zchat/internal/cluster"
+	"zchat/internal/freeport"
 	"zchat/internal/testcluster"
 )
 
@@ -281,10 +281,9 @@ func (s *ownServer) origin(t *testing.T) string {
 
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := freeport.Addr()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().String()
+	return addr
 }
