@@ -53,6 +53,7 @@ func TestCallerPipelinesAndMatchesReplies(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
+	waitConnected(t, c)
 	var wg sync.WaitGroup
 	errs := make(chan error, 200)
 	start := time.Now()
@@ -77,6 +78,26 @@ func TestCallerPipelinesAndMatchesReplies(t *testing.T) {
 	// 200 requests of 5 ms each served one at a time would take a second.
 	if elapsed := time.Since(start); elapsed > 900*time.Millisecond {
 		t.Logf("pipelined calls took %v; are requests overlapping?", elapsed)
+	}
+}
+
+// waitConnected calls until one call succeeds: the Caller's socket sends
+// only on a completed connection (ZMQ_IMMEDIATE), so calls made right
+// after Dial fail fast as unreachable until the TCP connect is done.
+func waitConnected(t *testing.T, c *Caller) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		_, err := c.Call(ctx, []byte("warm-up"))
+		cancel()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no connection within 5 s: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
