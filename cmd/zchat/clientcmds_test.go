@@ -129,3 +129,60 @@ func TestClientPlainOverPipe(t *testing.T) {
 		}
 	}
 }
+
+// TestCommandsAgainstVariantServer runs the one-shot commands and the plain
+// menu against a server that answers the way other implementations do.
+func TestCommandsAgainstVariantServer(t *testing.T) {
+	srv := clienttest.StartServer(t, func(_ int, req wire.Message) []byte { return clienttest.VariantReply(t, req) })
+	flags := func(out *bytes.Buffer) ClientFlags {
+		return ClientFlags{Broker: srv.Endpoint, Timeout: time.Second, Retries: 1, stdout: out}
+	}
+	cases := []struct {
+		name string
+		cmd  func(ClientFlags) runner
+		want string // in the output, or in the error when it starts with "error: "
+	}{
+		{"login", func(f ClientFlags) runner { return &LoginCmd{ClientFlags: f, User: "ana"} }, "logged in as ana"},
+		{"users", func(f ClientFlags) runner { return &UsersCmd{f} }, "ana\nbob\n"},
+		{"channels under users", func(f ClientFlags) runner { return &ChannelsCmd{f} }, "geral\ndev\n"},
+		{"create", func(f ClientFlags) runner { return &CreateCmd{ClientFlags: f, Channel: "novo", As: "ana"} }, "channel novo created"},
+		{"create existing", func(f ClientFlags) runner { return &CreateCmd{ClientFlags: f, Channel: "geral", As: "ana"} },
+			"error: Canal já existe"},
+		{"post answered sucesso", func(f ClientFlags) runner {
+			return &PostCmd{ClientFlags: f, Channel: "geral", Text: []string{"oi"}, As: "ana"}
+		}, "posted to #geral"},
+		{"send", func(f ClientFlags) runner { return &SendCmd{ClientFlags: f, User: "bob", Text: []string{"oi"}, As: "ana"} },
+			"sent to @bob"},
+		{"send to unknown", func(f ClientFlags) runner { return &SendCmd{ClientFlags: f, User: "zé", Text: []string{"oi"}, As: "ana"} },
+			"error: Usuário não existe"},
+	}
+	for _, c := range cases {
+		var out bytes.Buffer
+		err := c.cmd(flags(&out)).Run(context.Background(), &Globals{LogLevel: slog.LevelError})
+		if want, ok := strings.CutPrefix(c.want, "error: "); ok {
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: err %v, want one with %q", c.name, err, want)
+			}
+			continue
+		}
+		if err != nil || !strings.Contains(out.String(), c.want) {
+			t.Errorf("%s: output %q, err %v; want %q", c.name, out.String(), err, c.want)
+		}
+	}
+
+	pub := clienttest.StartPublisher(t)
+	var out bytes.Buffer
+	menu := &ClientCmd{
+		ClientFlags: ClientFlags{Broker: srv.Endpoint, Proxy: pub.Endpoint, Timeout: time.Second, Retries: 1, stdout: &out},
+		Plain:       true,
+		stdin:       strings.NewReader("ana\n1\n2\n3\nnovo\n3\ngeral\n5\nbob\noi\n6\ngeral\nhello\n7\n"),
+	}
+	if err := menu.Run(context.Background(), &Globals{LogLevel: slog.LevelError}); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"logged in as ana", "  bob", "  dev", "channel novo created", "Canal já existe", "published to #geral", "sent to @bob", "bye"} {
+		if !strings.Contains(out.String(), s) {
+			t.Errorf("menu output lacks %q:\n%s", s, out.String())
+		}
+	}
+}

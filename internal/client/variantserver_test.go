@@ -7,45 +7,13 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/vmihailenco/msgpack/v5"
-
 	"zchat"
 	"zchat/internal/client/clienttest"
 	"zchat/internal/wire"
 )
 
-// variantReply answers like the other implementations of the protocol do:
-// ISO timestamps, the clock only at the top level, "sucesso" for publish,
-// errors only in "description", the channel list only under "users".
-func variantReply(t *testing.T, req wire.Message) []byte {
-	data := map[string]any{"timestamp": "2024-05-01T12:00:00.123456"}
-	switch req.Service {
-	case "login", "publish":
-		data["status"] = "sucesso"
-	case "users":
-		data["users"] = []any{"ana", "bob"}
-	case "channels":
-		data["users"] = []any{"geral", "dev"}
-	case "channel":
-		data["status"], data["description"] = "erro", "Canal já existe"
-		if req.Data["channel"] == "novo" {
-			data = map[string]any{"status": "sucesso"}
-		}
-	case "message":
-		data["status"], data["description"] = "erro", "Usuário não existe"
-		if req.Data["dst"] == "bob" {
-			data = map[string]any{"status": "OK"}
-		}
-	}
-	b, err := msgpack.Marshal(map[string]any{"service": req.Service, "data": data, "clock": 500})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 func TestVariantServer(t *testing.T) {
-	srv := clienttest.StartServer(t, func(_ int, req wire.Message) []byte { return variantReply(t, req) })
+	srv := clienttest.StartServer(t, func(_ int, req wire.Message) []byte { return clienttest.VariantReply(t, req) })
 	c := New(testConfig(srv.Endpoint, ""))
 	defer c.Close()
 	ctx := context.Background()
