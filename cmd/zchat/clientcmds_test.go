@@ -151,9 +151,13 @@ func TestCommandsAgainstVariantServer(t *testing.T) {
 		{"post answered sucesso", func(f ClientFlags) runner {
 			return &PostCmd{ClientFlags: f, Channel: "geral", Text: []string{"oi"}, As: "ana"}
 		}, "posted to #geral"},
-		{"send", func(f ClientFlags) runner { return &SendCmd{ClientFlags: f, User: "bob", Text: []string{"oi"}, As: "ana"} },
+		{"send", func(f ClientFlags) runner {
+			return &SendCmd{ClientFlags: f, User: "bob", Text: []string{"oi"}, As: "ana"}
+		},
 			"sent to @bob"},
-		{"send to unknown", func(f ClientFlags) runner { return &SendCmd{ClientFlags: f, User: "zé", Text: []string{"oi"}, As: "ana"} },
+		{"send to unknown", func(f ClientFlags) runner {
+			return &SendCmd{ClientFlags: f, User: "zé", Text: []string{"oi"}, As: "ana"}
+		},
 			"error: Usuário não existe"},
 	}
 	for _, c := range cases {
