@@ -26,14 +26,15 @@ type MemberConfig struct {
 // goroutine that owns the REQ socket to the reference. Its methods are
 // safe for concurrent use.
 type Membership struct {
-	cfg     MemberConfig
-	log     *slog.Logger
-	rank    atomic.Int64
-	mu      sync.Mutex
-	peers   []Member
-	changes chan []Member
-	ready   chan struct{}
-	done    chan struct{}
+	cfg       MemberConfig
+	log       *slog.Logger
+	rank      atomic.Int64
+	mu        sync.Mutex
+	peers     []Member
+	changes   chan []Member
+	ready     chan struct{} // closed once rank and list are known
+	readyOnce sync.Once
+	done      chan struct{}
 }
 
 // Join registers cfg.Self with the reference (service rank), then sends a
@@ -80,7 +81,8 @@ func (m *Membership) Peers() []Member {
 // reader never blocks the membership loop. It is never closed.
 func (m *Membership) Changes() <-chan []Member { return m.changes }
 
-// Wait blocks until our rank is known or ctx is done.
+// Wait blocks until our rank and the first list of live servers are
+// known, or ctx is done.
 func (m *Membership) Wait(ctx context.Context) error {
 	select {
 	case <-m.ready:
@@ -162,9 +164,6 @@ func (m *Membership) setRank(v any) {
 		return
 	}
 	if old := m.rank.Swap(int64(r)); old != int64(r) {
-		if old == 0 {
-			close(m.ready)
-		}
 		m.log.Info("rank known", "rank", r, "previous", old)
 	}
 }
@@ -177,6 +176,7 @@ func (m *Membership) setList(list []Member) {
 		m.peers = peers
 	}
 	m.mu.Unlock()
+	m.readyOnce.Do(func() { close(m.ready) }) // the rank came in the same round
 	if same {
 		return
 	}

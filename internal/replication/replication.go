@@ -33,7 +33,7 @@ type Config struct {
 
 	PushInterval    time.Duration  // shippers also wake this often (a lost notify never stalls them); 500ms
 	PullInterval    time.Duration  // anti-entropy round period; 1s; negative: no anti-entropy (tests of push alone)
-	MembersInterval time.Duration  // how often the membership is compared; 200ms
+	MembersInterval time.Duration  // how often the membership is compared; 50ms
 	CallTimeout     time.Duration  // per peer request; 2s
 	PushBatch       int            // events per replicate; 1000
 	FetchBatch      int            // events per fetch; 10000 (bigger transactions rewrite fewer index pages)
@@ -47,7 +47,7 @@ func (c *Config) defaults() {
 	c.SyncTimeout = cmpOr(c.SyncTimeout, 2*time.Second)
 	c.PushInterval = cmpOr(c.PushInterval, 500*time.Millisecond)
 	c.PullInterval = cmpOr(c.PullInterval, time.Second)
-	c.MembersInterval = cmpOr(c.MembersInterval, 200*time.Millisecond)
+	c.MembersInterval = cmpOr(c.MembersInterval, 50*time.Millisecond)
 	c.CallTimeout = cmpOr(c.CallTimeout, 2*time.Second)
 	c.PushBatch = cmpOr(c.PushBatch, 1000)
 	c.FetchBatch = cmpOr(c.FetchBatch, 10000)

@@ -90,19 +90,39 @@ func (sh *shipper) stop() {
 
 // run ships whenever woken by a local commit, and every PushInterval
 // anyway, so that a peer that comes back is served without a new commit.
+// After a failed call it retries sooner, from 10 ms doubling up to
+// PushInterval: a connection that is still being set up (a peer that just
+// joined) must not hold back the acknowledgements that wait for it.
 func (sh *shipper) run(ctx context.Context) {
 	defer close(sh.done)
 	tick := time.NewTicker(sh.r.cfg.PushInterval)
 	defer tick.Stop()
+	var delay time.Duration
 	for {
 		sh.ship(ctx)
+		var retry <-chan time.Time
+		delay = sh.retryDelay(delay)
+		if delay > 0 {
+			retry = time.After(delay)
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-sh.wake:
 		case <-tick.C:
+		case <-retry:
 		}
 	}
+}
+
+// retryDelay is the wait before the next attempt after a failed call
+// (none after a success): the previous wait doubled, from 10 ms to
+// PushInterval.
+func (sh *shipper) retryDelay(prev time.Duration) time.Duration {
+	if !sh.failing {
+		return 0
+	}
+	return min(max(2*prev, 10*time.Millisecond), sh.r.cfg.PushInterval)
 }
 
 // ship sends batches until the peer holds everything we have, a call

@@ -23,10 +23,12 @@ type Store interface {
 // WaitReplicated applies the --sync-replicas policy to posts and private
 // messages; WaitSettled lets logins and channel creations reach the live
 // peers first (bounded, never failing), so that a user's next request,
-// served by another server, already sees them.
+// served by another server, already sees them. Refresh pulls from the
+// live peers once, for a request that names what this replica lacks.
 type Replicator interface {
 	WaitReplicated(ctx context.Context, ev zchat.Event) error
 	WaitSettled(ctx context.Context, ev zchat.Event)
+	Refresh(ctx context.Context)
 }
 
 // Publication is one message for the proxy: [Topic, Payload].

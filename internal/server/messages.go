@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"errors"
+	"time"
 
 	"zchat"
 	"zchat/internal/wire"
@@ -41,7 +43,7 @@ func (h *Handler) accept(ctx context.Context, m wire.Message, kind zchat.Kind, u
 	if err := h.Limits.CheckMessage(text); err != nil {
 		return h.failure(invalid(err)), nil
 	}
-	c, err := h.Store.Submit(ctx, h.command(kind, user, target, text, m))
+	c, err := h.submit(ctx, h.command(kind, user, target, text, m))
 	if err == nil {
 		err = h.replicated(ctx, c)
 	}
@@ -92,4 +94,23 @@ func historyQuery(m wire.Message) (zchat.HistoryQuery, error) {
 	}
 	q.Limit = int(min(max(limit, 1), 1000))
 	return q, nil
+}
+
+// refreshTimeout bounds the pull from the peers that a request naming an
+// unknown channel or user triggers.
+const refreshTimeout = 300 * time.Millisecond
+
+// submit stores cmd. When it names a channel or user this replica does not
+// know, it pulls from the live peers once and tries again: the broker may
+// have sent the creation to another server a moment ago, and the client
+// must not be told that what the cluster acknowledged does not exist.
+func (h *Handler) submit(ctx context.Context, cmd zchat.Command) (zchat.Committed, error) {
+	c, err := h.Store.Submit(ctx, cmd)
+	if h.Replicator == nil || !(errors.Is(err, zchat.ErrNoSuchChannel) || errors.Is(err, zchat.ErrNoSuchUser)) {
+		return c, err
+	}
+	rctx, cancel := context.WithTimeout(ctx, refreshTimeout)
+	h.Replicator.Refresh(rctx)
+	cancel()
+	return h.Store.Submit(ctx, cmd)
 }

@@ -17,6 +17,7 @@ func (r *refusingReplicator) WaitReplicated(ctx context.Context, ev zchat.Event)
 }
 
 func (r *refusingReplicator) WaitSettled(ctx context.Context, ev zchat.Event) {}
+func (r *refusingReplicator) Refresh(ctx context.Context)                     {}
 
 // A retry of a post whose first attempt answered erro (peers too slow for
 // --sync-replicas) must not get OK just because the post is stored here:

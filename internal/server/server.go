@@ -197,11 +197,36 @@ func (n *node) runAll(ctx context.Context, peer *peerEndpoint) error {
 	for _, m := range n.modules {
 		start(m.Run, ctx)
 	}
+	n.joinCluster(ctx)
 	err := n.serveBroker(ctx)
 	stopPub()
 	wg.Wait()
 	close(errs)
 	return firstError(err, <-pubDone, errs)
+}
+
+// joinTimeout bounds how long a starting server waits for the reference's
+// list and its peers' events before it answers clients anyway (a lone
+// server, a reference that is down).
+const joinTimeout = 3 * time.Second
+
+// joinCluster holds client requests back until this server knows the live
+// peers and has pulled what they hold: the broker may send it, at once, a
+// request that depends on what another server already acknowledged.
+func (n *node) joinCluster(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, joinTimeout)
+	defer cancel()
+	start := time.Now()
+	if err := n.member.Wait(ctx); err != nil {
+		n.log.Warn("serving clients without the reference's list", "err", err)
+		return
+	}
+	n.peers.Update(n.member.Peers())
+	if err := n.repl.CatchUp(ctx); err != nil {
+		n.log.Warn("serving clients before catching up", "err", err)
+		return
+	}
+	n.log.Info("joined the cluster", "peers", len(n.member.Peers()), "took", time.Since(start).Round(time.Millisecond))
 }
 
 func firstError(err, pubErr error, errs <-chan error) error {

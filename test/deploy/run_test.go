@@ -150,25 +150,34 @@ func checkReplicated(t *testing.T, front string) {
 	}
 	post := map[string]any{"channel": "deploy-check", "user": "ana", "message": "olá", "request_id": "r1"}
 	deadline := time.Now().Add(10 * time.Second)
+	var attempts []string
 	for { // a server that has not received the channel yet refuses the post
+		start := time.Now()
 		r, err := testcluster.Ask(front, "publish", post, 5*time.Second)
 		if err == nil && r.Data["status"] == "OK" {
 			break
 		}
+		attempts = append(attempts, fmt.Sprintf("%v after %v: %v %v", start.Format("15:04:05.000"), time.Since(start).Round(time.Millisecond), r.Data, err))
 		if time.Now().After(deadline) {
-			t.Fatalf("publish: %v %v", r.Data, err)
+			t.Fatalf("publish never accepted; attempts:\n%s", strings.Join(attempts, "\n"))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	holders := map[string]bool{}
+	holders, last := map[string]bool{}, map[string]string{}
+	deadline = time.Now().Add(10 * time.Second)
 	for len(holders) < 3 {
 		if time.Now().After(deadline) {
-			t.Fatalf("only %v hold the post: the others never received it from their peers (does the host name resolve? `getent hosts $(hostname)`)", holders)
+			t.Fatalf("only %v hold the post: the others never received it from their peers (does the host name resolve? `getent hosts $(hostname)`); last answers: %v", holders, last)
 		}
 		r, err := testcluster.Ask(front, "history", map[string]any{"channel": "deploy-check"}, 2*time.Second)
-		if msgs, _ := r.Data["messages"].([]any); err == nil && len(msgs) == 1 {
+		msgs, _ := r.Data["messages"].([]any)
+		if err == nil && len(msgs) == 1 {
 			holders[fmt.Sprint(r.Data["server"])] = true
 		}
+		last[fmt.Sprint(r.Data["server"])] = fmt.Sprintf("%d messages, err %v", len(msgs), err)
+	}
+	if len(attempts) > 0 {
+		t.Logf("publish attempts before success:\n%s", strings.Join(attempts, "\n"))
 	}
 }
 
