@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	zmq "github.com/pebbe/zmq4"
@@ -68,10 +70,23 @@ func (c *Cluster) poll(what string, watch []*component, cond func() bool) {
 			}
 		}
 		if time.Now().After(deadline) {
-			c.t.Fatalf("testcluster: timed out after %v waiting for %s", ReadyTimeout, what)
+			c.dumpStacks(watch)
+			c.t.Fatalf("testcluster: timed out after %v waiting for %s (process states and goroutine dumps in the logs below)", ReadyTimeout, what)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// dumpStacks records each watched process's scheduler state and makes it
+// print its goroutines (Go's SIGQUIT dump) into its log, so that a
+// component that is up but not answering can be diagnosed from CI output.
+func (c *Cluster) dumpStacks(watch []*component) {
+	for _, comp := range watch {
+		state, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", comp.proc.Pid()))
+		c.t.Logf("testcluster: %s (pid %d) /proc stat: %s", comp.name, comp.proc.Pid(), strings.TrimSpace(string(state)))
+		_ = comp.proc.Signal(syscall.SIGQUIT)
+	}
+	time.Sleep(500 * time.Millisecond) // let the dumps reach the logs
 }
 
 func dialable(ep string) bool {
