@@ -96,8 +96,8 @@ func historyQuery(m wire.Message) (zchat.HistoryQuery, error) {
 	return q, nil
 }
 
-// refreshTimeout bounds the pull from the peers that a request naming an
-// unknown channel or user triggers.
+// refreshTimeout bounds the pull from the peers that a channel creation, or
+// a request naming an unknown channel or user, triggers.
 const refreshTimeout = 300 * time.Millisecond
 
 // submit stores cmd. When it names a channel or user this replica does not
@@ -109,8 +109,16 @@ func (h *Handler) submit(ctx context.Context, cmd zchat.Command) (zchat.Committe
 	if h.Replicator == nil || !(errors.Is(err, zchat.ErrNoSuchChannel) || errors.Is(err, zchat.ErrNoSuchUser)) {
 		return c, err
 	}
-	rctx, cancel := context.WithTimeout(ctx, refreshTimeout)
-	h.Replicator.Refresh(rctx)
-	cancel()
+	h.refresh(ctx)
 	return h.Store.Submit(ctx, cmd)
+}
+
+// refresh pulls from the live peers once, at most refreshTimeout.
+func (h *Handler) refresh(ctx context.Context) {
+	if h.Replicator == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, refreshTimeout)
+	defer cancel()
+	h.Replicator.Refresh(ctx)
 }

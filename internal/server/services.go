@@ -61,6 +61,7 @@ func (h *Handler) channel(ctx context.Context, m wire.Message) (map[string]any, 
 		return h.failure(err), nil
 	}
 	creator, _ := m.OptString("user")
+	h.refresh(ctx) // another server may have created it a moment ago
 	c, err := h.Store.Submit(ctx, h.command(zchat.KindChannel, creator, name, "", m))
 	if err != nil {
 		return h.failure(err), nil
