@@ -12,14 +12,19 @@ import (
 )
 
 // names are the users and channels of a run: client i logs in as
-// users[i]; every client posts to and reads all channels.
+// users[i]; every client posts to and reads all channels. Users and channels
+// are the same in every run with the same prefix, but request ids carry run,
+// a token of this run: a server answers a repeated request id from the
+// original without writing anything, so ids reused by a second run against
+// the same cluster would measure deduplication instead of durable writes.
 type names struct {
 	users    []string
 	channels []string
+	run      string
 }
 
 func newNames(prefix string, clients, channels int) names {
-	var n names
+	n := names{run: strconv.FormatUint(rand.Uint64(), 36)}
 	for i := range clients {
 		n.users = append(n.users, prefix+"u"+strconv.Itoa(i))
 	}
@@ -75,7 +80,7 @@ func (b *builder) peer() string {
 
 func (b *builder) reqID() string {
 	b.seq++
-	return fmt.Sprintf("%s-%d", b.names.users[b.self], b.seq)
+	return fmt.Sprintf("%s-%s-%d", b.names.users[b.self], b.names.run, b.seq)
 }
 
 // reply is the part of a reply envelope the load generator reads.
