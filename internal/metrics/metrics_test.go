@@ -74,11 +74,14 @@ func TestStatusCollector(t *testing.T) {
 func TestStoreStats(t *testing.T) {
 	ep := New()
 	RegisterStoreStats(ep.Registry, func() store.Stats { return store.Stats{Commits: 3, Events: 5, MaxBatch: 2} })
-	NewCommits(ep.Registry).Observe(4)
+	commits := NewCommits(ep.Registry)
+	commits.Observe(4)
+	commits.ObserveTime(3 * time.Millisecond)
 	got := scrape(t, ep)
 	for name, v := range map[string]float64{
 		"zchat_store_commits_total": 3, "zchat_store_events_written_total": 5, "zchat_store_max_batch": 2,
 		"zchat_store_commit_events_sum": 4, "zchat_store_commit_events_count": 1,
+		"zchat_store_commit_seconds_sum": 0.003, "zchat_store_commit_seconds_count": 1,
 	} {
 		if got[name] != v {
 			t.Errorf("%s = %v, want %v", name, got[name], v)

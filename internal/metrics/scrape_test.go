@@ -39,6 +39,7 @@ func TestServerScrape(t *testing.T) {
 		`zchat_requests_total{service="login",status="sucesso"}`, `zchat_requests_total{service="publish",status="erro"}`,
 		`zchat_requests_total{service="unknown",status="erro"}`, `zchat_request_duration_seconds_count{service="login"}`,
 		"zchat_request_bytes_total", "zchat_reply_bytes_total", "zchat_store_commits_total", "zchat_store_commit_events_count",
+		"zchat_store_commit_seconds_count",
 	} {
 		must(t, got, name, atLeast(before[name]+1), "more than before: "+label(before[name]))
 	}

@@ -1,6 +1,8 @@
 package metrics
 
 import (
+	"time"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"zchat/internal/store"
@@ -9,22 +11,36 @@ import (
 // BatchBuckets are commit batch sizes, in events.
 var BatchBuckets = []float64{1, 2, 4, 8, 16, 32, 64, 128, 256, 512}
 
-// Commits records the size of each store commit as the histogram
-// zchat_store_commit_events (fed from the store's OnCommit hook).
-type Commits struct{ batch prometheus.Histogram }
+// CommitBuckets are commit durations, in seconds: from a cached write to a
+// slow disk's fsync under load.
+var CommitBuckets = []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1}
 
-// NewCommits registers the commit batch histogram in reg.
+// Commits records each store commit: its size as the histogram
+// zchat_store_commit_events (fed from the store's OnCommit hook) and its
+// duration, fsync included, as zchat_store_commit_seconds (OnCommitTime).
+type Commits struct{ batch, latency prometheus.Histogram }
+
+// NewCommits registers the commit histograms in reg.
 func NewCommits(reg prometheus.Registerer) *Commits {
-	c := &Commits{batch: prometheus.NewHistogram(prometheus.HistogramOpts{
-		Name: "zchat_store_commit_events", Help: "Events written by each store commit (group commit batch size).",
-		Buckets: BatchBuckets,
-	})}
-	reg.MustRegister(c.batch)
+	c := &Commits{
+		batch: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "zchat_store_commit_events", Help: "Events written by each store commit (group commit batch size).",
+			Buckets: BatchBuckets,
+		}),
+		latency: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "zchat_store_commit_seconds", Help: "Duration of each store transaction from begin to durable commit (fsync included).",
+			Buckets: CommitBuckets,
+		}),
+	}
+	reg.MustRegister(c.batch, c.latency)
 	return c
 }
 
 // Observe records one commit of n events.
 func (c *Commits) Observe(n int) { c.batch.Observe(float64(n)) }
+
+// ObserveTime records how long one commit took.
+func (c *Commits) ObserveTime(d time.Duration) { c.latency.Observe(d.Seconds()) }
 
 // storeCollector reads store.Stats at scrape time.
 type storeCollector struct {

@@ -69,7 +69,7 @@ func Run(ctx context.Context, cfg Config) error {
 	cfg.defaults()
 	log := cfg.Logger.With("server", cfg.Name)
 	n := newNode(cfg, log)
-	st, err := store.Open(cfg.DataDir, cfg.Name, store.Options{Logger: log, OnCommit: n.onCommit})
+	st, err := store.Open(cfg.DataDir, cfg.Name, store.Options{Logger: log, OnCommit: n.onCommit, OnCommitTime: n.obs.commits.ObserveTime})
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}

@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 
@@ -48,6 +49,10 @@ type Options struct {
 	// to a channel or a buffer and return. It must not call Submit or Apply
 	// (they would deadlock). The slice is not reused by the store.
 	OnCommit func([]zchat.Event)
+	// OnCommitTime, if set, is called by the writer after each successful
+	// commit with how long the transaction took from BEGIN to the end of
+	// COMMIT (the fsync included). Same rules as OnCommit.
+	OnCommitTime func(time.Duration)
 }
 
 // Stats counts the writer's work since Open.

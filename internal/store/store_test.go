@@ -328,6 +328,31 @@ func TestOnCommitSeesEveryEventInOrder(t *testing.T) {
 	}
 }
 
+// OnCommitTime hears of every commit that wrote something, and only of
+// those, with the time the transaction took.
+func TestOnCommitTimeTimesEveryCommit(t *testing.T) {
+	var mu sync.Mutex
+	var took []time.Duration
+	s := openT(t, "srv", Options{OnCommitTime: func(d time.Duration) {
+		mu.Lock()
+		took = append(took, d)
+		mu.Unlock()
+	}})
+	must(t, s, withReq(login("alice", 1), "a"))
+	must(t, s, withReq(channel("alice", "c", 2), "q"))
+	must(t, s, withReq(channel("alice", "c", 2), "q")) // duplicate: no commit
+	mu.Lock()
+	defer mu.Unlock()
+	if len(took) != 2 {
+		t.Fatalf("OnCommitTime called %d times, want 2", len(took))
+	}
+	for _, d := range took {
+		if d <= 0 || d > time.Minute {
+			t.Errorf("commit took %v", d)
+		}
+	}
+}
+
 // A failing commit fails every request of its batch and leaves the
 // in-memory state as it was.
 func TestFailedBatchChangesNothing(t *testing.T) {

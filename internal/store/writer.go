@@ -153,6 +153,7 @@ func (s *Store) drain(batch []*request) []*request {
 // in-memory state stays as it was.
 func (s *Store) runBatch(reqs []*request) {
 	results := make([]result, len(reqs))
+	began := time.Now()
 	b, err := s.execBatch(reqs, results)
 	if err != nil {
 		s.log.Error("batch failed", "requests", len(reqs), "err", err)
@@ -161,7 +162,7 @@ func (s *Store) runBatch(reqs []*request) {
 			results[i] = result{err: err}
 		}
 	} else {
-		s.publish(b, len(reqs))
+		s.publish(b, len(reqs), time.Since(began))
 	}
 	for i, r := range reqs {
 		r.reply <- results[i]
@@ -209,8 +210,8 @@ func (s *Store) execBatch(reqs []*request, results []result) (*batch, error) {
 }
 
 // publish makes a committed batch visible in memory, counts it and calls
-// OnCommit.
-func (s *Store) publish(b *batch, requests int) {
+// OnCommitTime and OnCommit.
+func (s *Store) publish(b *batch, requests int, took time.Duration) {
 	if len(b.written) == 0 {
 		return
 	}
@@ -229,6 +230,9 @@ func (s *Store) publish(b *batch, requests int) {
 	s.written.Add(uint64(len(b.written)))
 	if n := uint64(requests); n > s.maxBatch.Load() {
 		s.maxBatch.Store(n) // only the writer stores it
+	}
+	if s.opts.OnCommitTime != nil {
+		s.opts.OnCommitTime(took)
 	}
 	if s.opts.OnCommit != nil {
 		s.opts.OnCommit(b.written)
