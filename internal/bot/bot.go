@@ -52,13 +52,14 @@ func (b *bot) done(ctx context.Context) bool {
 	return ctx.Err() != nil || b.cfg.Messages > 0 && b.n >= b.cfg.Messages
 }
 
-// login registers the name and follows it (for the echo), retrying until
-// it works or ctx ends.
+// login follows the name (for the echo), then registers it, retrying until
+// both work or ctx ends. Following first means that whoever sees the bot in
+// the user list can already reach it.
 func (b *bot) login(ctx context.Context) bool {
 	for ctx.Err() == nil {
-		err := b.c.Login(ctx, b.name)
+		err := b.inbox.Subscribe(ctx, b.name)
 		if err == nil {
-			err = b.inbox.Subscribe(ctx, b.name)
+			err = b.c.Login(ctx, b.name)
 		}
 		if err == nil {
 			b.log.Debug("logged in")

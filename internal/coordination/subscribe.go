@@ -3,17 +3,17 @@ package coordination
 import (
 	"bytes"
 	"context"
-	"errors"
 	"time"
 
 	zmq "github.com/pebbe/zmq4"
 
 	"zchat/internal/election"
 	"zchat/internal/transport"
+	"zchat/internal/zmqx"
 )
 
-// pollEvery bounds how late the subscriber notices that ctx ended.
-const pollEvery = 100 * time.Millisecond
+// recheckEvery is the subscriber's safety net against a lost ZMQ_FD edge.
+const recheckEvery = 100 * time.Millisecond
 
 // subscribe owns a SUB socket on the proxy's XPUB side, topic servers, and
 // feeds every announcement heard there to the loop. Our own announcements
@@ -25,16 +25,21 @@ func (c *Coordinator) subscribe(ctx context.Context) {
 		return
 	}
 	defer sock.Close()
-	poller := zmq.NewPoller()
-	poller.Add(sock, zmq.POLLIN)
-	for ctx.Err() == nil {
-		polled, err := poller.Poll(pollEvery)
-		if err != nil && !errors.Is(zmq.AsErrno(err), zmq.Errno(4)) { // EINTR is harmless
-			c.log.Error("subscriber poll", "err", err)
+	watch, err := zmqx.NewWatch(sock)
+	if err != nil {
+		c.log.Error("cannot watch topic servers", "err", err)
+		return
+	}
+	defer watch.Close()
+	tick := time.NewTicker(recheckEvery)
+	defer tick.Stop()
+	for {
+		c.drain(sock) // before every wait: ZMQ_FD only signals edges
+		select {
+		case <-ctx.Done():
 			return
-		}
-		if len(polled) > 0 {
-			c.drain(sock)
+		case <-watch.C:
+		case <-tick.C:
 		}
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	zmq "github.com/pebbe/zmq4"
+
+	"zchat/internal/zmqx"
 )
 
 // ErrUnreachable is returned when no connection to the peer is up, so a
@@ -21,7 +23,8 @@ var ErrUnreachable = errors.New("peer unreachable")
 // peer) returns the envelope untouched, which matches replies to callers.
 type Caller struct {
 	endpoint string
-	requests *pipe
+	requests chan [][]byte // [id, body], to the owner goroutine
+	quit     chan struct{} // closed by Close
 	next     atomic.Uint64
 	mu       sync.Mutex
 	pending  map[uint64]chan result
@@ -46,13 +49,14 @@ func Dial(endpoint string) (*Caller, error) {
 		sock.Close()
 		return nil, fmt.Errorf("connect %s: %w", endpoint, err)
 	}
-	requests, err := newPipe(1024)
+	watch, err := zmqx.NewWatch(sock)
 	if err != nil {
 		sock.Close()
 		return nil, err
 	}
-	c := &Caller{endpoint: endpoint, requests: requests, pending: map[uint64]chan result{}, stopped: make(chan struct{})}
-	go c.own(sock)
+	c := &Caller{endpoint: endpoint, requests: make(chan [][]byte, 1024), quit: make(chan struct{}),
+		pending: map[uint64]chan result{}, stopped: make(chan struct{})}
+	go c.own(sock, watch)
 	return c, nil
 }
 
@@ -72,8 +76,8 @@ func (c *Caller) Call(ctx context.Context, body []byte) ([]byte, error) {
 	c.mu.Unlock()
 	defer c.forget(id)
 	select {
-	case c.requests.In <- [][]byte{idFrame(id), body}:
-	case <-c.requests.quit:
+	case c.requests <- [][]byte{idFrame(id), body}:
+	case <-c.quit:
 		return nil, errors.New("caller closed")
 	case <-ctx.Done():
 		return nil, ctx.Err()
@@ -112,39 +116,43 @@ func (c *Caller) Close() {
 	for _, ch := range pending {
 		ch <- result{err: errors.New("caller closed")}
 	}
-	c.requests.close()
+	close(c.quit)
 	<-c.stopped
 }
 
-func (c *Caller) own(sock *zmq.Socket) {
+// own is the socket's goroutine: it sends queued requests and delivers
+// replies until Close. It looks for replies before every wait, because a
+// send may consume the ZMQ_FD edge that announced one.
+func (c *Caller) own(sock *zmq.Socket, watch *zmqx.Watch) {
 	defer close(c.stopped)
 	defer sock.Close()
-	defer c.requests.Out.Close()
-	poller := zmq.NewPoller()
-	poller.Add(sock, zmq.POLLIN)
-	poller.Add(c.requests.Out, zmq.POLLIN)
+	defer watch.Close()
+	tick := time.NewTicker(recheck)
+	defer tick.Stop()
 	for {
-		polled, err := poller.Poll(100 * time.Millisecond)
-		if err != nil && !isInterrupted(err) {
+		c.receive(sock)
+		select {
+		case <-c.quit:
 			return
-		}
-		for _, p := range polled {
-			if p.Socket == sock {
-				c.receive(sock)
-			} else {
-				c.requests.drain(func(f [][]byte) { c.send(sock, f) })
-			}
-		}
-		if c.closed() {
-			return
+		case <-watch.C:
+		case <-tick.C:
+		case f := <-c.requests:
+			c.send(sock, f)
+			c.sendQueued(sock)
 		}
 	}
 }
 
-func (c *Caller) closed() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.pending == nil
+// sendQueued sends the requests that are waiting, without blocking.
+func (c *Caller) sendQueued(sock *zmq.Socket) {
+	for {
+		select {
+		case f := <-c.requests:
+			c.send(sock, f)
+		default:
+			return
+		}
+	}
 }
 
 func (c *Caller) send(sock *zmq.Socket, f [][]byte) {

@@ -2,6 +2,6 @@
 // flight: a Responder that serves a DEALER or ROUTER socket with one
 // goroutine per request, and a Caller that pipelines requests to one peer.
 // Every libzmq socket stays in the goroutine that owns it; other goroutines
-// reach it through a pipe (a Go channel feeding an inproc PUSH/PULL pair),
-// which wakes the owner's poll at once instead of on a timer.
+// reach it through Go channels, and the owner waits in a select on those
+// channels and on a zmqx.Watch of its socket, never in a blocking cgo call.
 package transport

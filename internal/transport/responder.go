@@ -2,13 +2,13 @@ package transport
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"sync"
 	"time"
 
 	zmq "github.com/pebbe/zmq4"
+
+	"zchat/internal/zmqx"
 )
 
 // Handler turns one request body into its reply body. It runs in its own
@@ -37,38 +37,43 @@ func (r *Responder) Run(ctx context.Context) error {
 	if r.MaxInflight <= 0 {
 		r.MaxInflight = 1024
 	}
-	replies, err := newPipe(r.MaxInflight)
+	watch, err := zmqx.NewWatch(r.Socket)
 	if err != nil {
 		return err
 	}
-	defer replies.Out.Close()
-	err = r.loop(ctx, replies)
+	defer watch.Close()
+	// Room for every request in flight: a handler never waits to hand over
+	// its reply.
+	replies := make(chan [][]byte, r.MaxInflight)
+	r.loop(ctx, watch, replies)
 	r.drain(replies)
-	return err
-}
-
-func (r *Responder) loop(ctx context.Context, replies *pipe) error {
-	poller := zmq.NewPoller()
-	poller.Add(r.Socket, zmq.POLLIN)
-	poller.Add(replies.Out, zmq.POLLIN)
-	sem := make(chan struct{}, r.MaxInflight)
-	for ctx.Err() == nil {
-		polled, err := poller.Poll(100 * time.Millisecond)
-		if err != nil && !isInterrupted(err) {
-			return fmt.Errorf("poll: %w", err)
-		}
-		for _, p := range polled {
-			if p.Socket == r.Socket {
-				r.receive(ctx, sem, replies.In)
-			} else {
-				replies.drain(r.send)
-			}
-		}
-	}
 	return nil
 }
 
-func isInterrupted(err error) bool { return errors.Is(zmq.AsErrno(err), zmq.Errno(4)) }
+// recheck bounds how long a lost ZMQ_FD edge could delay a request; with
+// the loop's rules none is lost, so this is only a safety net.
+const recheck = 100 * time.Millisecond
+
+// loop receives requests and sends replies, one goroutine owning the
+// socket. It looks for requests before every wait, because sending a reply
+// may consume the edge that announced one.
+func (r *Responder) loop(ctx context.Context, watch *zmqx.Watch, replies chan [][]byte) {
+	sem := make(chan struct{}, r.MaxInflight)
+	tick := time.NewTicker(recheck)
+	defer tick.Stop()
+	for {
+		r.receive(ctx, sem, replies)
+		select {
+		case <-ctx.Done():
+			return
+		case <-watch.C:
+		case <-tick.C:
+		case frames := <-replies:
+			r.send(frames)
+			r.sendQueued(replies)
+		}
+	}
+}
 
 func (r *Responder) send(frames [][]byte) { r.Socket.SendMessageDontwait(frames) }
 
@@ -94,24 +99,33 @@ func (r *Responder) serve(ctx context.Context, frames [][]byte, sem chan struct{
 	out <- append(append(make([][]byte, 0, len(frames)), envelope...), reply)
 }
 
-// drain answers the requests already accepted before the socket closes.
-func (r *Responder) drain(replies *pipe) {
-	done := make(chan struct{})
-	go func() { r.inflight.Wait(); replies.close(); close(done) }()
-	deadline := time.After(DrainTimeout + time.Second)
-	poller := zmq.NewPoller()
-	poller.Add(replies.Out, zmq.POLLIN)
+// sendQueued sends the replies that are ready, without waiting.
+func (r *Responder) sendQueued(replies <-chan [][]byte) {
 	for {
-		poller.Poll(20 * time.Millisecond)
-		replies.drain(r.send)
 		select {
+		case frames := <-replies:
+			r.send(frames)
+		default:
+			return
+		}
+	}
+}
+
+// drain answers the requests already accepted before the socket closes.
+func (r *Responder) drain(replies <-chan [][]byte) {
+	done := make(chan struct{})
+	go func() { r.inflight.Wait(); close(done) }()
+	deadline := time.After(DrainTimeout + time.Second)
+	for {
+		select {
+		case frames := <-replies:
+			r.send(frames)
 		case <-done:
-			replies.drain(r.send)
+			r.sendQueued(replies)
 			return
 		case <-deadline:
 			r.Log.Warn("shutdown: gave up waiting for in-flight requests")
 			return
-		default:
 		}
 	}
 }
