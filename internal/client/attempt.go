@@ -7,6 +7,7 @@ import (
 	zmq "github.com/pebbe/zmq4"
 
 	"zchat/internal/wire"
+	"zchat/internal/zmqx"
 )
 
 // attempt sends c once and waits for the reply. Any failure after the send
@@ -43,36 +44,29 @@ func (r *requester) exchange(c *call, sock *zmq.Socket, frame []byte) ([]byte, e
 	return frames[len(frames)-1], nil
 }
 
-// await polls in short slices until a reply is readable, the attempt times
-// out, the call's context ends or the client closes.
+// await waits until a reply may be readable, the attempt times out, the
+// call's context ends or the client closes. The REQ socket's ZMQ_FD can
+// announce a reply before the send returned, so readability is checked
+// before each wait, and every wake-up is only a hint.
 func (r *requester) await(c *call, sock *zmq.Socket) error {
-	poller := zmq.NewPoller()
-	poller.Add(sock, zmq.POLLIN)
-	deadline := time.Now().Add(r.cfg.Timeout)
+	timeout := time.NewTimer(r.cfg.Timeout)
+	defer timeout.Stop()
+	recheck := time.NewTicker(pollSlice)
+	defer recheck.Stop()
 	for {
-		if err := r.interrupted(c); err != nil {
-			return err
-		}
-		left := time.Until(deadline)
-		if left <= 0 {
-			return fmt.Errorf("no reply within %s (%w)", r.cfg.Timeout, errRetry)
-		}
-		polled, err := poller.Poll(min(left, pollSlice))
-		if err != nil {
-			return fmt.Errorf("poll: %v (%w)", err, errRetry)
-		}
-		if len(polled) > 0 {
+		if ev, err := sock.GetEvents(); err == nil && ev&zmq.POLLIN != 0 {
 			return nil
 		}
-	}
-}
-
-func (r *requester) interrupted(c *call) error {
-	select {
-	case <-r.done:
-		return ErrClosed
-	default:
-		return c.ctx.Err()
+		select {
+		case <-r.watch.C:
+		case <-recheck.C:
+		case <-timeout.C:
+			return fmt.Errorf("no reply within %s (%w)", r.cfg.Timeout, errRetry)
+		case <-c.ctx.Done():
+			return c.ctx.Err()
+		case <-r.done:
+			return ErrClosed
+		}
 	}
 }
 
@@ -101,7 +95,12 @@ func (r *requester) socket() (*zmq.Socket, error) {
 	if err := connect(sock, r.cfg.Broker); err != nil {
 		return nil, err
 	}
-	r.sock = sock
+	watch, err := zmqx.NewWatch(sock)
+	if err != nil {
+		_ = sock.Close()
+		return nil, err
+	}
+	r.sock, r.watch = sock, watch
 	return sock, nil
 }
 
@@ -123,10 +122,11 @@ func (r *requester) reset() {
 	if r.sock == nil {
 		return
 	}
+	r.watch.Close()
 	if err := r.sock.Close(); err != nil {
 		r.log.Debug("close REQ socket", "err", err)
 	}
-	r.sock = nil
+	r.sock, r.watch = nil, nil
 }
 
 func now() float64 { return float64(time.Now().UnixNano()) / 1e9 }

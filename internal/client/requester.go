@@ -11,13 +11,14 @@ import (
 
 	"zchat/internal/clock"
 	"zchat/internal/wire"
+	"zchat/internal/zmqx"
 )
 
 // maxReply bounds the size of a reply frame (a full history page fits).
 const maxReply = 64 << 20
 
-// pollSlice is how long the socket owners block in one poll, which bounds
-// how late they notice a cancelled call, a Close or a new subscription.
+// pollSlice is how often the socket owners look again without a wake-up,
+// a safety net behind their zmqx.Watch.
 const pollSlice = 50 * time.Millisecond
 
 // call is one request handed to the requester goroutine.
@@ -42,6 +43,7 @@ type requester struct {
 	clock *clock.Lamport
 	done  <-chan struct{}
 	sock  *zmq.Socket // nil until needed, and after a failed attempt
+	watch *zmqx.Watch // sock's readiness, opened and closed with it
 }
 
 func (r *requester) loop(calls <-chan *call) {

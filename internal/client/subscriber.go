@@ -10,6 +10,7 @@ import (
 	zmq "github.com/pebbe/zmq4"
 
 	"zchat/internal/clock"
+	"zchat/internal/zmqx"
 )
 
 // subOp asks the subscriber goroutine to subscribe to or unsubscribe from
@@ -70,37 +71,80 @@ func (s *subscriber) run() {
 		return
 	}
 	defer closeAll(s.log, sock, mon)
-	poller := zmq.NewPoller()
-	poller.Add(sock, zmq.POLLIN)
-	poller.Add(mon, zmq.POLLIN)
-	for s.step(sock, mon, poller) {
+	w, err := watchBoth(sock, mon)
+	if err != nil {
+		s.log.Error("subscriber", "proxy", s.endpoint, "err", err)
+		s.refuse(err)
+		return
+	}
+	defer w.close()
+	for s.step(sock, mon, w) {
 	}
 }
 
-// step applies pending operations, then polls once. It returns false when
-// the client closes.
-func (s *subscriber) step(sock, mon *zmq.Socket, poller *zmq.Poller) bool {
+// step takes everything readable, then waits for an operation or a sign
+// that a socket may have more. It returns false when the client closes.
+func (s *subscriber) step(sock, mon *zmq.Socket, w *watches) bool {
+	if !s.receiveAll(sock) {
+		return false
+	}
+	for readable(mon) {
+		s.event(mon)
+	}
 	select {
 	case <-s.done:
 		return false
 	case op := <-s.ops:
 		op.done <- s.apply(sock, op)
-		return true
-	default:
+	case <-w.sock.C:
+	case <-w.mon.C:
+	case <-w.recheck.C:
 	}
-	polled, err := poller.Poll(pollSlice)
-	if err != nil {
-		s.log.Warn("poll SUB socket", "err", err)
-		return sleep(s.done, pollSlice)
-	}
-	for _, p := range polled {
-		if p.Socket == mon {
-			s.event(mon)
-		} else if !s.receive(sock) {
+	return true
+}
+
+// receiveAll delivers every publication waiting on sock; false when the
+// client closed meanwhile.
+func (s *subscriber) receiveAll(sock *zmq.Socket) bool {
+	for readable(sock) {
+		if !s.receive(sock) {
 			return false
 		}
 	}
 	return true
+}
+
+// readable reports whether a message waits on sock. Asking also re-arms the
+// socket's ZMQ_FD edge, which is why owners ask before every wait.
+func readable(sock *zmq.Socket) bool {
+	ev, err := sock.GetEvents()
+	return err == nil && ev&zmq.POLLIN != 0
+}
+
+// watches are the subscriber's wake-ups: its two sockets, and a slow tick
+// as a safety net.
+type watches struct {
+	sock, mon *zmqx.Watch
+	recheck   *time.Ticker
+}
+
+func watchBoth(sock, mon *zmq.Socket) (*watches, error) {
+	ws, err := zmqx.NewWatch(sock)
+	if err != nil {
+		return nil, err
+	}
+	wm, err := zmqx.NewWatch(mon)
+	if err != nil {
+		ws.Close()
+		return nil, err
+	}
+	return &watches{sock: ws, mon: wm, recheck: time.NewTicker(pollSlice)}, nil
+}
+
+func (w *watches) close() {
+	w.recheck.Stop()
+	w.sock.Close()
+	w.mon.Close()
 }
 
 // refuse answers every operation with err until the client closes.
@@ -112,15 +156,6 @@ func (s *subscriber) refuse(err error) {
 		case <-s.done:
 			return
 		}
-	}
-}
-
-func sleep(done <-chan struct{}, d time.Duration) bool {
-	select {
-	case <-done:
-		return false
-	case <-time.After(d):
-		return true
 	}
 }
 
