@@ -6,6 +6,8 @@ import (
 	"time"
 
 	zmq "github.com/pebbe/zmq4"
+
+	"zchat/internal/zmqx"
 )
 
 // errTimeout marks an attempt that got no reply in time.
@@ -20,7 +22,7 @@ type conn struct {
 	timeout  time.Duration
 	retries  int
 	sock     *zmq.Socket
-	poller   *zmq.Poller
+	watch    *zmqx.Watch // sock's readiness (see zmqx.Watch)
 }
 
 func (c *conn) open() error {
@@ -33,16 +35,20 @@ func (c *conn) open() error {
 		s.Close()
 		return fmt.Errorf("connect %s: %w", c.endpoint, err)
 	}
-	c.sock = s
-	c.poller = zmq.NewPoller()
-	c.poller.Add(s, zmq.POLLIN)
+	w, err := zmqx.NewWatch(s)
+	if err != nil {
+		s.Close()
+		return err
+	}
+	c.sock, c.watch = s, w
 	return nil
 }
 
 func (c *conn) close() {
 	if c.sock != nil {
+		c.watch.Close()
 		c.sock.Close()
-		c.sock = nil
+		c.sock, c.watch = nil, nil
 	}
 }
 
@@ -68,16 +74,29 @@ func (c *conn) attempt(frame []byte) ([]byte, error) {
 	if _, err := c.sock.SendBytes(frame, 0); err != nil {
 		return nil, fmt.Errorf("send: %w", err)
 	}
-	polled, err := c.poller.Poll(c.timeout)
-	if err != nil {
-		return nil, fmt.Errorf("poll: %w", err)
-	}
-	if len(polled) == 0 {
-		return nil, errTimeout
+	if err := c.await(); err != nil {
+		return nil, err
 	}
 	reply, err := c.sock.RecvBytes(0)
 	if err != nil {
 		return nil, fmt.Errorf("receive: %w", err)
 	}
 	return reply, nil
+}
+
+// await waits until the reply is readable or the attempt times out; the
+// socket is asked before every wait (see zmqx.Watch).
+func (c *conn) await() error {
+	timeout := time.NewTimer(c.timeout)
+	defer timeout.Stop()
+	for {
+		if ev, err := c.sock.GetEvents(); err == nil && ev&zmq.POLLIN != 0 {
+			return nil
+		}
+		select {
+		case <-c.watch.C:
+		case <-timeout.C:
+			return errTimeout
+		}
+	}
 }
