@@ -56,7 +56,7 @@ func ServeEcho(ctx context.Context, backend, name string, log *slog.Logger) erro
 // ServeEchoRaw is ServeEcho without transport.Responder: one goroutine
 // receives a request and sends the canned reply in the same loop, one at a
 // time. Comparing it with ServeEcho shows what the Responder's handoffs
-// (a goroutine per request, replies through an inproc pipe) cost.
+// (a goroutine per request, replies through a Go channel) cost.
 func ServeEchoRaw(ctx context.Context, backend, name string) error {
 	canned, err := cannedReply(name)
 	if err != nil {

@@ -68,7 +68,7 @@ func findResponder(rs runs) string {
 		return ""
 	}
 	r := raw[0]
-	return fmt.Sprintf("**The server's transport.Responder** (a goroutine per request, replies handed back through an inproc pipe) costs the echo workers %.0f µs of CPU per request "+
+	return fmt.Sprintf("**The server's transport.Responder** (a goroutine per request, replies handed back through a Go channel) costs the echo workers %.0f µs of CPU per request "+
 		"against %.0f µs for a plain receive-reply loop; the raw loop reaches %.2f× the echo bound's throughput.",
 		echo.serverCPUPerRequest(), r.serverCPUPerRequest(), r.Throughput/echo.Throughput)
 }
@@ -93,7 +93,7 @@ func findOverhead(rs runs) string {
 	}
 	costs := perUnit(r.Counters, float64(r.Requests-r.Errors))
 	return fmt.Sprintf("**Thread hand-offs cost more than the work.** In the 64-client run %.0f%% of the servers' CPU samples are the kernel switching threads "+
-		"and %.0f%% the Go runtime's sysmon thread, which wakes every 20 µs to 10 ms and stays at the short end while goroutines block in cgo calls (libzmq polls, SQLite). "+
+		"and %.0f%% the Go runtime's sysmon thread, which wakes every 20 µs to 10 ms and stays at the short end while goroutines block in cgo calls (SQLite writes and fsync; socket owners wait in Go's netpoller since zmqx.Watch). "+
 		"Per acknowledged publish the three servers made %s (a separate run under perf, whose syscall tracing slows the servers: %.0f req/s). The request path's own code (decoding, the store, replication, publishing) is a small share of the samples.",
 		sched, sysmon, strings.Join(costs, ", "), r.Throughput)
 }
