@@ -61,7 +61,7 @@ for c in 1 8 64; do
 	done
 done
 
-# The Go runtime's cost of blocking cgo calls (libzmq polls, SQLite) grows
+# The Go runtime's cost of blocking cgo calls (SQLite's writes and fsync) grows
 # with the number of Ps: the 64-client run again with servers on one P.
 run publish --spawn --sync-replicas 0 --clients 64 --duration "$DUR" --server-env GOMAXPROCS=1
 
@@ -84,6 +84,9 @@ run mixed --spawn --clients 8 --mix publish=80,message=15,history=5 --subscriber
 # server. The filled database is built once and reused by the catch-up.
 run history --spawn --fill "$FILL" --fill-cache "$WORK/fill" --channels 1 --clients 8 --mix history=100 \
 	--duration "$DUR"
+# The same under perf, for the profile of the history target only.
+run profile-history --spawn --fill "$FILL" --fill-cache "$WORK/fill" --channels 1 --clients 8 --mix history=100 \
+	--duration "$DUR" --perf "$WORK/perf-history.txt"
 
 # Catch-up: s1 and s2 hold the fill, s3 starts empty; at most 4 minutes.
 run catch-up --spawn --fill "$FILL" --fill-cache "$WORK/fill" --channels 1 --catchup --duration 240s

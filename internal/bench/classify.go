@@ -10,7 +10,7 @@ const (
 	kindEcho       = "echo"
 	kindEchoRaw    = "echo-raw"
 	kindPublish    = "publish"
-	kindProfiled   = "profile" // a publish run under perf: its figures explain, they do not measure
+	kindProfiled   = "profile" // a run under perf ("profile", "profile-history"): its figures explain, they do not measure
 	kindDelivery   = "delivery"
 	kindHistory    = "history"
 	kindCatchup    = "catch-up"
@@ -23,7 +23,7 @@ func (r *Report) kind() string {
 	switch {
 	case r.Failed != "":
 		return r.Label
-	case r.Label == kindProfiled:
+	case r.Label == kindProfiled || strings.HasPrefix(r.Label, kindProfiled+"-"):
 		return kindProfiled
 	case r.Target == "echo":
 		return kindEcho
@@ -128,4 +128,34 @@ func (r *Report) serverCPUPerRequest() float64 {
 		sum += p.CPUSeconds
 	}
 	return sum * 1e6 / float64(ok)
+}
+
+// explains is the kind of run a profiled run stands for: its kind had it
+// not run under perf.
+func (r *Report) explains() string {
+	plain := *r
+	plain.Label = ""
+	return plain.kind()
+}
+
+// profileOf is the profiled run that explains a run of r's kind: one of
+// the same kind, else the publish profile (every write goes the same
+// path), or nil.
+func (rs runs) profileOf(r *Report) *Report {
+	if r.Profile != "" {
+		return r
+	}
+	var publish *Report
+	for _, p := range rs.ofKind(kindProfiled) {
+		switch p.explains() {
+		case r.kind():
+			return p
+		case kindPublish:
+			publish = p
+		}
+	}
+	if r.kind() == kindHistory {
+		return nil // reads do not go the write path
+	}
+	return publish
 }

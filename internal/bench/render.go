@@ -57,7 +57,7 @@ func Render(rs runs, m Machine, at time.Time, w io.Writer) error {
 	writePublish(&b, rs)
 	writeOthers(&b, rs)
 	writeProcesses(&b, rs)
-	writeProfiles(&b, checkTargets(rs))
+	writeProfiles(&b, rs, checkTargets(rs))
 	writeCommands(&b, rs)
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -112,6 +112,8 @@ func runName(r *Report) string {
 			name += ", servers with " + strings.Join(r.ServerEnv, " ")
 		}
 		return name
+	case kindProfiled:
+		return r.Label
 	}
 	return r.kind()
 }

@@ -28,9 +28,10 @@ func writeProcesses(b *strings.Builder, rs runs) {
 	b.WriteString("\n")
 }
 
-// writeProfiles quotes the CPU profile of the run behind each missed
-// target.
-func writeProfiles(b *strings.Builder, vs []verdict) {
+// writeProfiles quotes the CPU profile behind each missed target: that of
+// the run itself if it ran under perf, else that of the separate profiled
+// run of its kind (measured runs run without perf, which slows them).
+func writeProfiles(b *strings.Builder, rs runs, vs []verdict) {
 	b.WriteString("## Profiles of missed targets\n\n")
 	any := false
 	for _, v := range vs {
@@ -39,16 +40,25 @@ func writeProfiles(b *strings.Builder, vs []verdict) {
 		}
 		any = true
 		fmt.Fprintf(b, "### %s\n\n", v.Target)
-		writeCosts(b, v.Run)
-		text, err := os.ReadFile(v.Run.Profile)
-		if v.Run.Profile == "" || err != nil {
+		prof := rs.profileOf(v.Run)
+		if prof == nil {
 			b.WriteString("No CPU profile was captured in this run.\n\n")
 			continue
 		}
+		text, err := os.ReadFile(prof.Profile)
+		if err != nil {
+			b.WriteString("No CPU profile was captured in this run.\n\n")
+			continue
+		}
+		if prof != v.Run {
+			fmt.Fprintf(b, "From the run labelled `%s`, a %s run with %d clients under perf, apart from the measured one because perf slows what it watches (it did %.0f req/s).\n\n",
+				prof.Label, prof.explains(), prof.Clients, prof.Throughput)
+		}
+		writeCosts(b, prof)
 		if shares := breakdown(string(text)); len(shares) > 0 {
 			fmt.Fprintf(b, "Where the servers' CPU went (inclusive shares of all samples, overlapping): %s.\n\n", joinShares(shares))
 		}
-		fmt.Fprintf(b, "`perf record -e cpu-clock -g` of the server processes during the %s run:\n\n```\n%s```\n\n", v.Run.kind(), excerpt(string(text)))
+		fmt.Fprintf(b, "`perf record -e cpu-clock -g` of the server processes during the %s run:\n\n```\n%s```\n\n", prof.Label, excerpt(string(text)))
 	}
 	if !any {
 		b.WriteString("Every measured target was met.\n\n")

@@ -94,3 +94,37 @@ func TestFindings(t *testing.T) {
 		}
 	}
 }
+
+// A missed target whose own run was not profiled quotes the profiled run
+// of its kind (history), or the publish profile for the write path
+// (publish throughput), and says which run it was.
+func TestProfilesOfMissedTargetsUseTheProfiledRuns(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	rs := sampleRuns()
+	rs = append(rs,
+		&Report{Label: "profile", Target: "spawned", Servers: 3, Clients: 64, Mix: "publish=100", Throughput: 900,
+			Profile: write("publish.txt", "## "+sectionSelf+"\n    50.00%  zchat  [.] sqlite3WalWriteFrames\n")},
+		&Report{Label: "profile-history", Target: "spawned", Servers: 3, Clients: 8, Mix: "history=100", Fill: 1_000_000, Throughput: 700,
+			Profile: write("history.txt", "## "+sectionSelf+"\n    40.00%  zchat  [.] msgpackEncodeHistory\n")})
+	if got := rs[len(rs)-1].kind(); got != kindProfiled {
+		t.Fatalf("profile-history is of kind %q", got)
+	}
+	var b strings.Builder
+	writeProfiles(&b, rs, checkTargets(rs))
+	md := b.String()
+	for _, want := range []string{"sqlite3WalWriteFrames", "msgpackEncodeHistory", "labelled `profile-history`, a history run with 8 clients", "labelled `profile`, a publish run with 64 clients"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("profiles lack %q:\n%s", want, md)
+		}
+	}
+	if strings.Contains(md, "No CPU profile was captured") {
+		t.Errorf("a missed target went without the profile of its kind:\n%s", md)
+	}
+}
