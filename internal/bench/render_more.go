@@ -30,39 +30,50 @@ func writeProcesses(b *strings.Builder, rs runs) {
 
 // writeProfiles quotes the CPU profile behind each missed target: that of
 // the run itself if it ran under perf, else that of the separate profiled
-// run of its kind (measured runs run without perf, which slows them).
+// run of its kind (measured runs run without perf, which slows them). A
+// profile behind several targets is quoted once.
 func writeProfiles(b *strings.Builder, rs runs, vs []verdict) {
 	b.WriteString("## Profiles of missed targets\n\n")
 	any := false
+	quoted := map[string]string{} // profile file -> the target it was quoted under
 	for _, v := range vs {
 		if v.Met || v.Run == nil {
 			continue
 		}
 		any = true
 		fmt.Fprintf(b, "### %s\n\n", v.Target)
-		prof := rs.profileOf(v.Run)
-		if prof == nil {
-			b.WriteString("No CPU profile was captured in this run.\n\n")
-			continue
-		}
-		text, err := os.ReadFile(prof.Profile)
-		if err != nil {
-			b.WriteString("No CPU profile was captured in this run.\n\n")
-			continue
-		}
-		if prof != v.Run {
-			fmt.Fprintf(b, "From the run labelled `%s`, a %s run with %d clients under perf, apart from the measured one because perf slows what it watches (it did %.0f req/s).\n\n",
-				prof.Label, prof.explains(), prof.Clients, prof.Throughput)
-		}
-		writeCosts(b, prof)
-		if shares := breakdown(string(text)); len(shares) > 0 {
-			fmt.Fprintf(b, "Where the servers' CPU went (inclusive shares of all samples, overlapping): %s.\n\n", joinShares(shares))
-		}
-		fmt.Fprintf(b, "`perf record -e cpu-clock -g` of the server processes during the %s run:\n\n```\n%s```\n\n", prof.Label, excerpt(string(text)))
+		writeProfileOf(b, rs, v, quoted)
 	}
 	if !any {
 		b.WriteString("Every measured target was met.\n\n")
 	}
+}
+
+func writeProfileOf(b *strings.Builder, rs runs, v verdict, quoted map[string]string) {
+	prof := rs.profileOf(v.Run)
+	if prof == nil {
+		b.WriteString("No CPU profile was captured in this run.\n\n")
+		return
+	}
+	if first, ok := quoted[prof.Profile]; ok {
+		fmt.Fprintf(b, "The profile of the run labelled `%s`, quoted under \"%s\" above.\n\n", prof.Label, first)
+		return
+	}
+	text, err := os.ReadFile(prof.Profile)
+	if err != nil {
+		b.WriteString("No CPU profile was captured in this run.\n\n")
+		return
+	}
+	quoted[prof.Profile] = v.Target
+	if prof != v.Run {
+		fmt.Fprintf(b, "From the run labelled `%s`, a %s run with %d clients under perf, apart from the measured one because perf slows what it watches (it did %.0f req/s).\n\n",
+			prof.Label, prof.explains(), prof.Clients, prof.Throughput)
+	}
+	writeCosts(b, prof)
+	if shares := breakdown(string(text)); len(shares) > 0 {
+		fmt.Fprintf(b, "Where the servers' CPU went (inclusive shares of all samples, overlapping): %s.\n\n", joinShares(shares))
+	}
+	fmt.Fprintf(b, "`perf record -e cpu-clock -g` of the server processes during the %s run:\n\n```\n%s```\n\n", prof.Label, excerpt(string(text)))
 }
 
 // writeCosts gives the servers' system calls and context switches per

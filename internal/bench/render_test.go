@@ -108,6 +108,7 @@ func TestProfilesOfMissedTargetsUseTheProfiledRuns(t *testing.T) {
 		return path
 	}
 	rs := sampleRuns()
+	rs[1].Throughput = 3000 // both throughput targets missed: one profile for two
 	rs = append(rs,
 		&Report{Label: "profile", Target: "spawned", Servers: 3, Clients: 64, Mix: "publish=100", Throughput: 900,
 			Profile: write("publish.txt", "## "+sectionSelf+"\n    50.00%  zchat  [.] sqlite3WalWriteFrames\n")},
@@ -123,6 +124,9 @@ func TestProfilesOfMissedTargetsUseTheProfiledRuns(t *testing.T) {
 		if !strings.Contains(md, want) {
 			t.Errorf("profiles lack %q:\n%s", want, md)
 		}
+	}
+	if n := strings.Count(md, "sqlite3WalWriteFrames"); n != 1 {
+		t.Errorf("the publish profile is quoted %d times, want once", n)
 	}
 	if strings.Contains(md, "No CPU profile was captured") {
 		t.Errorf("a missed target went without the profile of its kind:\n%s", md)
