@@ -158,7 +158,7 @@ func writeOthers(b *strings.Builder, rs runs) {
 			delivery = fmt.Sprintf("%s / %s", f3(r.DeliveryP50), f3(r.DeliveryP99))
 		}
 		fmt.Fprintf(b, "| %s | %d | %s | %.0f | %s | %s | %s | %s | %s | %d | %d | %s |\n",
-			r.kind(), r.Clients, r.Mix, r.Throughput, rs.ratioText(r), f3(r.P50), f3(r.P99), f3(r.Max),
+			runName(r), r.Clients, r.Mix, r.Throughput, rs.ratioText(r), f3(r.P50), f3(r.P99), f3(r.Max),
 			delivery, r.Errors, r.Retries, notes(r))
 	}
 	b.WriteString("\n")
