@@ -39,7 +39,11 @@ func NewWatch(s *zmq.Socket) (*Watch, error) {
 		return nil, fmt.Errorf("dup socket fd: %w", err)
 	}
 	syscall.CloseOnExec(dup)
-	file := os.NewFile(uintptr(dup), "zmq-fd") // libzmq's fd is non-blocking: netpoller-registered
+	if err := requireNonblocking(dup); err != nil {
+		syscall.Close(dup)
+		return nil, err
+	}
+	file := os.NewFile(uintptr(dup), "zmq-fd") // non-blocking, so registered with the netpoller
 	raw, err := file.SyscallConn()
 	if err != nil {
 		file.Close()
@@ -66,4 +70,19 @@ func NewWatch(s *zmq.Socket) (*Watch, error) {
 func (w *Watch) Close() {
 	w.file.Close()
 	<-w.done
+}
+
+// requireNonblocking checks that fd is in non-blocking mode, which is what
+// makes os.NewFile register it with the netpoller; a blocking one would
+// leave the watch silent and every owner waiting for its recheck tick.
+// libzmq makes its signalling descriptors non-blocking.
+func requireNonblocking(fd int) error {
+	flags, _, errno := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_GETFL, 0)
+	if errno != 0 {
+		return fmt.Errorf("socket fd flags: %w", errno)
+	}
+	if flags&syscall.O_NONBLOCK == 0 {
+		return fmt.Errorf("socket fd %d is blocking: cannot watch it", fd)
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package zmqx
 
 import (
 	"fmt"
+	"syscall"
 	"testing"
 	"time"
 
@@ -97,5 +98,25 @@ func TestWatchCloseLeavesSocketOpen(t *testing.T) {
 	}
 	if _, err := s.GetFd(); err != nil {
 		t.Fatalf("socket unusable after Close: %v", err)
+	}
+}
+
+// A descriptor the netpoller would not take (blocking) is refused rather
+// than watched in silence.
+func TestRequireNonblocking(t *testing.T) {
+	var p [2]int
+	if err := syscall.Pipe(p[:]); err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Close(p[0])
+	defer syscall.Close(p[1])
+	if err := requireNonblocking(p[0]); err == nil {
+		t.Error("a blocking pipe was accepted")
+	}
+	if err := syscall.SetNonblock(p[0], true); err != nil {
+		t.Fatal(err)
+	}
+	if err := requireNonblocking(p[0]); err != nil {
+		t.Errorf("a non-blocking pipe was refused: %v", err)
 	}
 }
