@@ -84,6 +84,10 @@ run mixed --spawn --clients 8 --mix publish=80,message=15,history=5 --subscriber
 # server. The filled database is built once and reused by the catch-up.
 run history --spawn --fill "$FILL" --fill-cache "$WORK/fill" --channels 1 --clients 8 --mix history=100 \
 	--duration "$DUR"
+# The same at 200 requests/s, well below saturation: latency without the
+# queueing of the closed loop above (reported beside it, not instead).
+run history --spawn --fill "$FILL" --fill-cache "$WORK/fill" --channels 1 --clients 8 --rate 200 --mix history=100 \
+	--duration "$DUR"
 # The same under perf, for the profile of the history target only.
 run profile-history --spawn --fill "$FILL" --fill-cache "$WORK/fill" --channels 1 --clients 8 --mix history=100 \
 	--duration "$DUR" --perf "$WORK/perf-history.txt"

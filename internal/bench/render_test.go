@@ -38,6 +38,11 @@ func TestClassifyAndTargets(t *testing.T) {
 	for _, v := range checkTargets(rs) {
 		met[strings.Fields(v.Target)[0]+v.Measured[:3]] = v.Met
 	}
+	paced := &Report{Target: "spawned", Clients: 8, Mix: "history=100", Fill: 1_000_000, Rate: 200,
+		Ops: map[Op]Summary{OpHistory: {Count: 10, P50: 1.5, P99: 4.5}}}
+	if hv := historyTarget(append(rs, paced)); hv.Met || !strings.Contains(hv.Measured, "paced at 200 req/s (below saturation): p50 1.50 ms, p99 4.50 ms") {
+		t.Errorf("history with a paced run: met %v, %q", hv.Met, hv.Measured)
+	}
 	want := map[string]bool{"durable600": true, "durable200": false, "publishp99": true, "historyp99": false, "empty-replica200": false, "server250": false}
 	for k, w := range want {
 		if got, ok := met[k]; !ok || got != w {
