@@ -90,7 +90,7 @@ func (c *conn) await() error {
 	timeout := time.NewTimer(c.timeout)
 	defer timeout.Stop()
 	for {
-		if ev, err := c.sock.GetEvents(); err == nil && ev&zmq.POLLIN != 0 {
+		if zmqx.Readable(c.sock) {
 			return nil
 		}
 		select {

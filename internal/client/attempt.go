@@ -54,7 +54,7 @@ func (r *requester) await(c *call, sock *zmq.Socket) error {
 	recheck := time.NewTicker(pollSlice)
 	defer recheck.Stop()
 	for {
-		if ev, err := sock.GetEvents(); err == nil && ev&zmq.POLLIN != 0 {
+		if zmqx.Readable(sock) {
 			return nil
 		}
 		select {

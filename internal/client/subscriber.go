@@ -88,7 +88,7 @@ func (s *subscriber) step(sock, mon *zmq.Socket, w *watches) bool {
 	if !s.receiveAll(sock) {
 		return false
 	}
-	for readable(mon) {
+	for zmqx.Readable(mon) {
 		s.event(mon)
 	}
 	select {
@@ -106,19 +106,12 @@ func (s *subscriber) step(sock, mon *zmq.Socket, w *watches) bool {
 // receiveAll delivers every publication waiting on sock; false when the
 // client closed meanwhile.
 func (s *subscriber) receiveAll(sock *zmq.Socket) bool {
-	for readable(sock) {
+	for zmqx.Readable(sock) {
 		if !s.receive(sock) {
 			return false
 		}
 	}
 	return true
-}
-
-// readable reports whether a message waits on sock. Asking also re-arms the
-// socket's ZMQ_FD edge, which is why owners ask before every wait.
-func readable(sock *zmq.Socket) bool {
-	ev, err := sock.GetEvents()
-	return err == nil && ev&zmq.POLLIN != 0
 }
 
 // watches are the subscriber's wake-ups: its two sockets, and a slow tick

@@ -138,19 +138,7 @@ func (c *Caller) own(sock *zmq.Socket, watch *zmqx.Watch) {
 		case <-tick.C:
 		case f := <-c.requests:
 			c.send(sock, f)
-			c.sendQueued(sock)
-		}
-	}
-}
-
-// sendQueued sends the requests that are waiting, without blocking.
-func (c *Caller) sendQueued(sock *zmq.Socket) {
-	for {
-		select {
-		case f := <-c.requests:
-			c.send(sock, f)
-		default:
-			return
+			takeReady(c.requests, func(f [][]byte) { c.send(sock, f) })
 		}
 	}
 }

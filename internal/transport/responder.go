@@ -70,7 +70,7 @@ func (r *Responder) loop(ctx context.Context, watch *zmqx.Watch, replies chan []
 		case <-tick.C:
 		case frames := <-replies:
 			r.send(frames)
-			r.sendQueued(replies)
+			takeReady(replies, r.send)
 		}
 	}
 }
@@ -99,12 +99,13 @@ func (r *Responder) serve(ctx context.Context, frames [][]byte, sem chan struct{
 	out <- append(append(make([][]byte, 0, len(frames)), envelope...), reply)
 }
 
-// sendQueued sends the replies that are ready, without waiting.
-func (r *Responder) sendQueued(replies <-chan [][]byte) {
+// takeReady hands every message already waiting on ch to fn, without
+// waiting for more.
+func takeReady(ch <-chan [][]byte, fn func([][]byte)) {
 	for {
 		select {
-		case frames := <-replies:
-			r.send(frames)
+		case frames := <-ch:
+			fn(frames)
 		default:
 			return
 		}
@@ -121,7 +122,7 @@ func (r *Responder) drain(replies <-chan [][]byte) {
 		case frames := <-replies:
 			r.send(frames)
 		case <-done:
-			r.sendQueued(replies)
+			takeReady(replies, r.send)
 			return
 		case <-deadline:
 			r.Log.Warn("shutdown: gave up waiting for in-flight requests")

@@ -19,8 +19,9 @@ import (
 // ZMQ_FD is edge-triggered and only a hint: it fires when the socket's
 // command mailbox receives something, and any call on the socket (a send
 // included) may consume the event. So the owner must, before every wait,
-// receive with DONTWAIT until EAGAIN (which also re-arms the signal), and
-// treat a value on C as "look again", never as "a message is there".
+// receive with DONTWAIT until EAGAIN or until Readable says no (either
+// re-arms the signal), and treat a value on C as "look again", never as "a
+// message is there".
 type Watch struct {
 	C    <-chan struct{}
 	file *os.File
@@ -64,6 +65,14 @@ func NewWatch(s *zmq.Socket) (*Watch, error) {
 		})
 	}()
 	return w, nil
+}
+
+// Readable reports whether a message waits on s. Asking also processes the
+// socket's pending commands, which re-arms its ZMQ_FD edge: owners ask
+// before every wait on a Watch. Call it from s's owner.
+func Readable(s *zmq.Socket) bool {
+	ev, err := s.GetEvents()
+	return err == nil && ev&zmq.POLLIN != 0
 }
 
 // Close stops the watch. The socket stays open.

@@ -32,7 +32,7 @@ func TestWatchWakesTheOwnerForEveryMessage(t *testing.T) {
 
 	got := 0
 	for got < total {
-		for readable(pull) {
+		for Readable(pull) {
 			if _, err := pull.RecvBytes(zmq.DONTWAIT); err == nil {
 				got++
 			}
@@ -70,11 +70,6 @@ func push(t *testing.T, addr string, n int) {
 			time.Sleep(time.Duration(i%7) * 100 * time.Microsecond)
 		}
 	}
-}
-
-func readable(s *zmq.Socket) bool {
-	ev, err := s.GetEvents()
-	return err == nil && ev&zmq.POLLIN != 0
 }
 
 // Close returns once the watch's goroutine has stopped, and leaves the
