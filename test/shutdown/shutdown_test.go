@@ -160,31 +160,49 @@ func compare(msgs []map[string]any, acked map[string]string) (missing []string, 
 	return missing, dups
 }
 
-// historyFrom reads the whole channel history through the broker, page by
-// page, if every page comes from server name.
+// historyFrom reads server name's whole history of the channel through the
+// broker, newest page first (a page is the newest messages before a
+// cursor), each page from that server.
 func historyFrom(c *testcluster.Cluster, name string) ([]map[string]any, bool) {
 	var all []map[string]any
-	after := ""
+	before := ""
 	for {
-		data := map[string]any{"channel": channel, "limit": 1000}
-		if after != "" {
-			data["after"] = after
-		}
-		reply, err := testcluster.Ask(c.Frontend(), "history", data, 3*time.Second)
-		if err != nil || reply.Data["server"] != name {
+		page, ok := pageFrom(c, name, before)
+		if !ok {
 			return nil, false
 		}
-		page, _ := reply.Data["messages"].([]any)
-		for _, m := range page {
-			if mm, ok := m.(map[string]any); ok {
-				all = append(all, mm)
-			}
-		}
+		all = append(page, all...)
 		if len(page) < 1000 {
 			return all, true
 		}
-		after, _ = all[len(all)-1]["id"].(string)
+		before, _ = page[0]["id"].(string)
 	}
+}
+
+// pageFrom asks for the newest page of history before the given id (or the
+// newest of all) until the named server answers.
+// The broker hands requests to the servers in turn, so a second page never
+// comes from the server of the first one at the first try.
+func pageFrom(c *testcluster.Cluster, name, before string) ([]map[string]any, bool) {
+	data := map[string]any{"channel": channel, "limit": 1000}
+	if before != "" {
+		data["before"] = before
+	}
+	for range 10 {
+		reply, err := testcluster.Ask(c.Frontend(), "history", data, 3*time.Second)
+		if err != nil || reply.Data["server"] != name {
+			continue
+		}
+		msgs, _ := reply.Data["messages"].([]any)
+		var page []map[string]any
+		for _, m := range msgs {
+			if mm, ok := m.(map[string]any); ok {
+				page = append(page, mm)
+			}
+		}
+		return page, true
+	}
+	return nil, false
 }
 
 // createEverywhere creates the channel until each named server has
