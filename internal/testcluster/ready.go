@@ -3,6 +3,7 @@ package testcluster
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"slices"
@@ -23,15 +24,15 @@ func (c *Cluster) waitReady(comp *component) {
 	case comp.server:
 		c.WaitServers(comp.name)
 	case comp.name == "reference":
-		c.poll(comp.name, []*component{comp}, func() bool {
+		c.poll(comp.name, []*component{comp}, []string{c.Reference()}, func() error {
 			_, err := Ask(c.Reference(), "list", nil, 500*time.Millisecond)
-			return err == nil
+			return err
 		})
 	case comp.name == "broker":
-		c.poll("broker ports", []*component{comp}, func() bool { return dialable(c.Frontend()) && dialable(c.Backend()) })
+		c.poll("broker ports", []*component{comp}, nil, func() error { return dialable(c.Frontend(), c.Backend()) })
 		c.WaitServers(c.runningServers()...)
 	case comp.name == "proxy":
-		c.poll("proxy ports", []*component{comp}, func() bool { return dialable(c.XSub()) && dialable(c.XPub()) })
+		c.poll("proxy ports", []*component{comp}, nil, func() error { return dialable(c.XSub(), c.XPub()) })
 	}
 }
 
@@ -47,22 +48,28 @@ func (c *Cluster) WaitServers(names ...string) {
 		watch = append(watch, c.get(n))
 	}
 	seen := map[string]bool{}
-	c.poll(fmt.Sprintf("servers %v to answer through the broker", names), watch, func() bool {
-		if reply, err := Ask(c.Frontend(), "users", nil, 500*time.Millisecond); err == nil {
-			if s, _ := reply.OptString("server"); s != "" {
-				seen[s] = true
-			}
+	c.poll(fmt.Sprintf("servers %v to answer through the broker", names), watch, []string{c.Frontend()}, func() error {
+		reply, err := Ask(c.Frontend(), "users", nil, 500*time.Millisecond)
+		if err != nil {
+			return err
 		}
-		return !slices.ContainsFunc(names, func(n string) bool { return !seen[n] })
+		if s, _ := reply.OptString("server"); s != "" {
+			seen[s] = true
+		}
+		if slices.ContainsFunc(names, func(n string) bool { return !seen[n] }) {
+			return fmt.Errorf("answered so far by %v", slices.Sorted(maps.Keys(seen)))
+		}
+		return nil
 	})
 }
 
-// poll checks cond until it holds; it fails the test at ReadyTimeout, or
-// at once when a watched process exits.
-func (c *Cluster) poll(what string, watch []*component, cond func() bool) {
+// poll checks cond until it returns nil; it fails the test at
+// ReadyTimeout with cond's last error and a diagnosis of the endpoints
+// probed, or at once when a watched process exits.
+func (c *Cluster) poll(what string, watch []*component, probed []string, cond func() error) {
 	c.t.Helper()
 	deadline := time.Now().Add(ReadyTimeout)
-	for !cond() {
+	for err := cond(); err != nil; err = cond() {
 		for _, comp := range watch {
 			if !comp.running() {
 				c.t.Fatalf("testcluster: %s exited while waiting for %s: %v\n%s",
@@ -70,8 +77,11 @@ func (c *Cluster) poll(what string, watch []*component, cond func() bool) {
 			}
 		}
 		if time.Now().After(deadline) {
+			for _, ep := range probed {
+				c.t.Logf("testcluster: diagnosis of %s:\n%s", ep, diagnose(ep))
+			}
 			c.dumpStacks(watch)
-			c.t.Fatalf("testcluster: timed out after %v waiting for %s (process states and goroutine dumps in the logs below)", ReadyTimeout, what)
+			c.t.Fatalf("testcluster: timed out after %v waiting for %s, last error: %v (process states and goroutine dumps in the logs below)", ReadyTimeout, what, err)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -83,19 +93,22 @@ func (c *Cluster) poll(what string, watch []*component, cond func() bool) {
 func (c *Cluster) dumpStacks(watch []*component) {
 	for _, comp := range watch {
 		state, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", comp.proc.Pid()))
-		c.t.Logf("testcluster: %s (pid %d) /proc stat: %s", comp.name, comp.proc.Pid(), strings.TrimSpace(string(state)))
+		c.t.Logf("testcluster: %s (pid %d) /proc stat: %s\nthreads (id:name:state:wchan): %s", comp.name, comp.proc.Pid(), strings.TrimSpace(string(state)), threads(comp.proc.Pid()))
 		_ = comp.proc.Signal(syscall.SIGQUIT)
 	}
 	time.Sleep(500 * time.Millisecond) // let the dumps reach the logs
 }
 
-func dialable(ep string) bool {
-	conn, err := net.DialTimeout("tcp", hostPort(ep), 200*time.Millisecond)
-	if err != nil {
-		return false
+// dialable returns the first endpoint that refuses a TCP connection.
+func dialable(eps ...string) error {
+	for _, ep := range eps {
+		conn, err := net.DialTimeout("tcp", hostPort(ep), 200*time.Millisecond)
+		if err != nil {
+			return err
+		}
+		conn.Close()
 	}
-	conn.Close()
-	return true
+	return nil
 }
 
 // tail returns the last n lines of s.
