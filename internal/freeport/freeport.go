@@ -5,6 +5,13 @@
 // a port from that range (what listening on port 0 gives) can be taken by
 // the source port of any outgoing connection between the choice and the
 // bind, which made tests fail at random on a busy machine.
+//
+// Ports are also claimed across processes: test binaries run in parallel
+// (go test runs packages side by side) and fault tests restart a killed
+// component on its old port, so a port that is free at the moment of the
+// check may belong to another process's cluster. A claim is an exclusive
+// flock on a file named after the port, held until the process exits (the
+// kernel drops it even after kill -9).
 package freeport
 
 import (
@@ -35,8 +42,11 @@ func Port() (int, error) {
 	defer mu.Unlock()
 	for range 1000 {
 		p := lowest + rand.IntN(top-lowest+1)
-		if given[p] || !free(p) {
+		if given[p] || !claim(p) {
 			continue
+		}
+		if !free(p) {
+			continue // stays claimed: something outside our processes holds it
 		}
 		given[p] = true
 		return p, nil

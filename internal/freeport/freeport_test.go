@@ -1,8 +1,12 @@
 package freeport
 
 import (
+	"fmt"
 	"net"
+	"os"
+	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -40,5 +44,49 @@ func TestEndpointShape(t *testing.T) {
 	host, port, err := net.SplitHostPort(ep[len("tcp://"):])
 	if ep[:6] != "tcp://" || err != nil || host != "127.0.0.1" || port == "" {
 		t.Fatalf("endpoint %q", ep)
+	}
+}
+
+// TestClaimsExcludeOtherProcesses runs this test binary again as a child
+// that claims ports and prints them; none of them may be one this process
+// holds.
+func TestClaimsExcludeOtherProcesses(t *testing.T) {
+	if os.Getenv("FREEPORT_CHILD") != "" {
+		for range 300 {
+			p, err := Port()
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Println("port", p)
+		}
+		return
+	}
+	mine := map[int]bool{}
+	for range 3000 {
+		p, err := Port()
+		if err != nil {
+			t.Fatal(err)
+		}
+		mine[p] = true
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestClaimsExcludeOtherProcesses$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "FREEPORT_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	var got int
+	for _, line := range strings.Split(string(out), "\n") {
+		var p int
+		if _, err := fmt.Sscanf(line, "port %d", &p); err != nil {
+			continue
+		}
+		got++
+		if mine[p] {
+			t.Fatalf("child was given port %d, which this process holds", p)
+		}
+	}
+	if got != 300 {
+		t.Fatalf("child printed %d ports, want 300:\n%s", got, out)
 	}
 }
