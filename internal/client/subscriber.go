@@ -70,7 +70,7 @@ func (s *subscriber) run() {
 		s.refuse(err)
 		return
 	}
-	defer closeAll(s.log, sock, mon)
+	defer s.close(sock, mon)
 	w, err := watchBoth(sock, mon)
 	if err != nil {
 		s.log.Error("subscriber", "proxy", s.endpoint, "err", err)
@@ -173,10 +173,23 @@ func (s *subscriber) open() (sock, mon *zmq.Socket, err error) {
 		return nil, nil, fmt.Errorf("monitor socket: %w", err)
 	}
 	if err = connect(sock, s.endpoint); err != nil {
-		_ = mon.Close()
+		s.close(sock, mon)
 		return nil, nil, err
 	}
 	return sock, mon, nil
+}
+
+// close stops the monitor before closing its reading socket. libzmq's I/O
+// thread sends monitor events with a blocking send: one sent after mon is
+// gone (the proxy dropping the connection while sock winds down) would
+// block that thread for good, and with it every socket of the context
+// (libzmq issue 3575). Stopping takes the lock the sender holds, so no
+// event follows it.
+func (s *subscriber) close(sock, mon *zmq.Socket) {
+	if err := sock.Monitor("", 0); err != nil {
+		s.log.Debug("stop monitor", "err", err)
+	}
+	closeAll(s.log, mon, sock)
 }
 
 func closeAll(log *slog.Logger, socks ...*zmq.Socket) {
