@@ -94,7 +94,10 @@ func (z *zmqSub) Next(wait time.Duration) ([][]byte, error) {
 }
 
 // pollIn reports whether s has a message within d; EINTR counts as none.
+// A negative d (a deadline passed while computing it) polls once: zmq_poll
+// takes a negative timeout as "wait forever", which hung a check for good.
 func pollIn(s *zmq.Socket, d time.Duration) (bool, error) {
+	d = max(d, 0)
 	p := zmq.NewPoller()
 	p.Add(s, zmq.POLLIN)
 	polled, err := p.Poll(d)
