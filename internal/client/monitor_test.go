@@ -78,23 +78,19 @@ func defaultContextServesTCP(zctx *zmq.Context) error {
 	if err != nil {
 		return err
 	}
-	rep, err := zctx.NewSocket(zmq.REP)
+	rep, err := timedSocket(zctx.NewSocket, zmq.REP)
 	if err != nil {
 		return err
 	}
 	defer rep.Close()
-	_ = rep.SetLinger(0)
-	_ = rep.SetRcvtimeo(2 * time.Second)
 	if err := rep.Bind(ep); err != nil {
 		return err
 	}
-	req, err := zmq.NewSocket(zmq.REQ)
+	req, err := timedSocket(zmq.NewSocket, zmq.REQ)
 	if err != nil {
 		return err
 	}
 	defer req.Close()
-	_ = req.SetLinger(0)
-	_ = req.SetRcvtimeo(2 * time.Second)
 	if err := req.Connect(ep); err != nil {
 		return err
 	}
@@ -111,4 +107,16 @@ func defaultContextServesTCP(zctx *zmq.Context) error {
 		return fmt.Errorf("reply not delivered: %w", err)
 	}
 	return nil
+}
+
+// timedSocket makes a socket that neither lingers nor waits more than 2 s
+// to receive.
+func timedSocket(newSocket func(zmq.Type) (*zmq.Socket, error), kind zmq.Type) (*zmq.Socket, error) {
+	s, err := newSocket(kind)
+	if err != nil {
+		return nil, err
+	}
+	_ = s.SetLinger(0)
+	_ = s.SetRcvtimeo(2 * time.Second)
+	return s, nil
 }

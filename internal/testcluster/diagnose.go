@@ -11,8 +11,6 @@ import (
 	"time"
 
 	zmq "github.com/pebbe/zmq4"
-
-	"zchat/internal/wire"
 )
 
 // diagnose tells, for an endpoint that does not answer, which side is
@@ -25,9 +23,7 @@ func diagnose(ep string) string {
 	fmt.Fprintf(&b, "  listeners: %s\n", listeners(ep))
 	fmt.Fprintf(&b, "  ZMTP greeting: %s\n", greeting(ep))
 	fmt.Fprintf(&b, "  request through a fresh context: %s\n", askFresh(ep))
-	start := time.Now()
-	_, err := Ask(ep, "users", nil, 2*time.Second)
-	fmt.Fprintf(&b, "  request through the default context: %v after %v\n", errOrOK(err), time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(&b, "  request through the default context: %s\n", askThrough(zmq.NewSocket, ep))
 	fmt.Fprintf(&b, "  this process's threads: %s\n", threads(os.Getpid()))
 	return b.String()
 }
@@ -68,28 +64,20 @@ func askFresh(ep string) string {
 		return err.Error()
 	}
 	defer zctx.Term()
-	s, err := zctx.NewSocket(zmq.REQ)
+	return askThrough(zctx.NewSocket, ep)
+}
+
+// askThrough makes one request on a REQ socket from newSocket and says
+// how it went and how long it took.
+func askThrough(newSocket func(zmq.Type) (*zmq.Socket, error), ep string) string {
+	s, err := newSocket(zmq.REQ)
 	if err != nil {
 		return err.Error()
 	}
 	defer s.Close()
-	_ = s.SetLinger(0)
-	_ = s.SetRcvtimeo(2 * time.Second)
-	if err := s.Connect(ep); err != nil {
-		return err.Error()
-	}
-	frame, err := wire.Encode(wire.MsgPack, "users", map[string]any{}, 1, float64(time.Now().UnixNano())/1e9)
-	if err != nil {
-		return err.Error()
-	}
 	start := time.Now()
-	if _, err := s.SendBytes(frame, 0); err != nil {
-		return "send: " + err.Error()
-	}
-	if _, err := s.RecvBytes(0); err != nil {
-		return fmt.Sprintf("receive: %v after %v", err, time.Since(start).Round(time.Millisecond))
-	}
-	return fmt.Sprintf("answered after %v", time.Since(start).Round(time.Millisecond))
+	_, err = askOn(s, ep, "users", nil, 2*time.Second)
+	return fmt.Sprintf("%s after %v", errOrOK(err), time.Since(start).Round(time.Millisecond))
 }
 
 // listeners lists the kernel's TCP sockets on ep's port from /proc/net/tcp:

@@ -128,6 +128,11 @@ func Ask(ep, service string, data map[string]any, timeout time.Duration) (wire.M
 		return wire.Message{}, err
 	}
 	defer s.Close()
+	return askOn(s, ep, service, data, timeout)
+}
+
+// askOn makes Ask's request on s, a new REQ socket of any context.
+func askOn(s *zmq.Socket, ep, service string, data map[string]any, timeout time.Duration) (wire.Message, error) {
 	s.SetLinger(0)
 	if err := s.Connect(ep); err != nil {
 		return wire.Message{}, err

@@ -99,19 +99,6 @@ func (r *Responder) serve(ctx context.Context, frames [][]byte, sem chan struct{
 	out <- append(append(make([][]byte, 0, len(frames)), envelope...), reply)
 }
 
-// takeReady hands every message already waiting on ch to fn, without
-// waiting for more.
-func takeReady(ch <-chan [][]byte, fn func([][]byte)) {
-	for {
-		select {
-		case frames := <-ch:
-			fn(frames)
-		default:
-			return
-		}
-	}
-}
-
 // drain answers the requests already accepted before the socket closes.
 func (r *Responder) drain(replies <-chan [][]byte) {
 	done := make(chan struct{})
