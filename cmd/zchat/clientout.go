@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"zchat/internal/client"
+	"zchat/internal/termtext"
 )
 
 // ClientFlags are the connection and output flags of the client commands.
@@ -58,9 +59,19 @@ func (f *ClientFlags) with(g *Globals, do func(*client.Client) (obj any, human s
 		return f.printJSON(obj)
 	}
 	if human != "" {
-		_, err = fmt.Fprintln(f.out(), human)
+		_, err = fmt.Fprintln(f.out(), cleanLines(human))
 	}
 	return err
+}
+
+// cleanLines makes human output terminal-safe line by line: names and
+// messages come from the network (see termtext).
+func cleanLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = termtext.Clean(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 func (f *ClientFlags) printJSON(v any) error {

@@ -12,6 +12,8 @@ import (
 	"syscall"
 
 	"github.com/alecthomas/kong"
+
+	"zchat/internal/termtext"
 )
 
 // CLI is the command-line contract relied on by operators, scripts and the
@@ -55,7 +57,7 @@ func main() {
 		kong.Bind(&cli.Globals),
 	)
 	if err := kctx.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "zchat:", err)
+		fmt.Fprintln(os.Stderr, "zchat:", termtext.Clean(err.Error()))
 		os.Exit(1)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"zchat"
+	"zchat/internal/termtext"
 )
 
 // Message is a channel post or a private message, live or from history.
@@ -21,11 +22,13 @@ type Message struct {
 	Private bool      `json:"private"`
 }
 
-// String is the human line for m: "[15:04:05] #geral <ana> hello (clock 42)"
+// String is the human line for m, safe to print on a terminal (see
+// termtext): : "[15:04:05] #geral <ana> hello (clock 42)"
 // for a post, "[15:04:05] @bob <ana> hi (clock 43)" for a private message
 // from ana to bob.
 func (m Message) String() string {
-	return fmt.Sprintf("[%s] %s <%s> %s (clock %d)", clockTime(m.Time), m.Where(), m.User, m.Text, m.Clock)
+	line := fmt.Sprintf("[%s] %s <%s> %s (clock %d)", clockTime(m.Time), m.Where(), m.User, m.Text, m.Clock)
+	return termtext.Clean(line)
 }
 
 // Where is "#channel" for a post and "@recipient" for a private message.

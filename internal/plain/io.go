@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"zchat/internal/client"
+	"zchat/internal/termtext"
 )
 
 func newScanner(in io.Reader) *bufio.Scanner {
@@ -21,10 +22,29 @@ type lockedWriter struct {
 	w  io.Writer
 }
 
+// printf prints one formatted line (or prompt) made terminal-safe: names,
+// messages and error texts come from the network. The format's own
+// newlines are kept, those inside the arguments are not.
 func (l *lockedWriter) printf(format string, args ...any) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	fmt.Fprintf(l.w, format, args...)
+	fmt.Fprintf(l.w, format, cleanArgs(args)...)
+}
+
+// cleanArgs replaces every textual argument by its terminal-safe form.
+func cleanArgs(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		switch v := a.(type) {
+		case string:
+			out[i] = termtext.Clean(v)
+		case error, fmt.Stringer:
+			out[i] = termtext.Clean(fmt.Sprint(v))
+		default:
+			out[i] = a
+		}
+	}
+	return out
 }
 
 // printIncoming prints the messages of the followed topics until stop.

@@ -155,3 +155,13 @@ func TestMenuCancelled(t *testing.T) {
 		t.Fatal("Run did not return after cancel")
 	}
 }
+
+func TestPrintfNeutralisesNetworkText(t *testing.T) {
+	var b strings.Builder
+	w := &lockedWriter{w: &b}
+	w.printf("%s (%d):\n  %s\n", "users\x1b[2J", 2, "bob\n[12:00] <alice> hi")
+	want := "users (2):\n  bob␊[12:00] <alice> hi\n"
+	if b.String() != want {
+		t.Fatalf("printed %q, want %q", b.String(), want)
+	}
+}

@@ -6,16 +6,18 @@ import (
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
+
+	"zchat/internal/termtext"
 )
 
-// format is the text of one entry: "[15:04:05 L42] <ana> hello" for a
+// format is the text of one entry, terminal-safe (termtext.Clean): "[15:04:05 L42] <ana> hello" for a
 // message (L is the Lamport clock), "-- text" for client output.
 func format(e entry) string {
 	if e.info != "" {
-		return "-- " + e.info
+		return termtext.Clean("-- " + e.info)
 	}
 	m := e.msg
-	return fmt.Sprintf("[%s L%d] <%s> %s", clockTime(m.Time), m.Clock, m.User, m.Text)
+	return termtext.Clean(fmt.Sprintf("[%s L%d] <%s> %s", clockTime(m.Time), m.Clock, m.User, m.Text))
 }
 
 func clockTime(t time.Time) string {
@@ -70,5 +72,5 @@ func label(c *conv) string {
 	if c.unread > 0 {
 		name = fmt.Sprintf("%s (%d)", name, c.unread)
 	}
-	return name
+	return termtext.Clean(name)
 }

@@ -3,8 +3,11 @@ package tui
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"zchat/internal/client"
 )
 
 func TestFormat(t *testing.T) {
@@ -46,5 +49,16 @@ func TestWrap(t *testing.T) {
 	c.note("one two three four five six")
 	if lines, all := renderTail(c, 10, 1); len(lines) < 2 || !all {
 		t.Fatalf("renderTail %q %v", lines, all)
+	}
+}
+
+func TestFormatNeutralisesNetworkText(t *testing.T) {
+	e := entry{msg: client.Message{User: "eve\u202e", Text: "hi\x1b]0;owned\x07\nfake line", Clock: 7}}
+	got := format(e)
+	if strings.ContainsAny(got, "\x1b\x07\n\u202e") {
+		t.Fatalf("format left control characters: %q", got)
+	}
+	if !strings.Contains(got, "<eve\ufffd> hi␊fake line") {
+		t.Fatalf("format = %q", got)
 	}
 }
