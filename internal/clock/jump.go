@@ -1,0 +1,40 @@
+package clock
+
+// DefaultMaxJump is how far ahead of our own clock a clock received from
+// outside the cluster may be, in events: 2^20, about a million.
+//
+// Honest senders stay well within it. A client's clock is made of the
+// clocks of the cluster's replies and publications plus one tick per
+// request, so it is ahead of a server by at most what the other servers
+// counted since that server last heard from them; servers hear from each
+// other many times a second (probes every 100 ms, Berkeley rounds, every
+// replicated batch) and a whole cluster counts at most a few tens of
+// thousands of events a second (BENCHMARKS.md: under 10,000 requests/s
+// even for requests answered without any work). So honest gaps are tens
+// of thousands of events at the very most, 2^20 leaves a wide margin.
+//
+// A dishonest sender moves a server's clock by at most 2^20 + 2 per
+// request (the jump, the receive event, the reply), so exhausting the
+// 2^63 clocks below Ceiling takes 2^43 (about 9 * 10^12) requests: 28
+// years at 10,000 requests/s, and clocks stay below 2^53 (exact in a
+// JavaScript number) for about 2^33 (9 * 10^9) requests, ten days of such
+// a flood.
+const DefaultMaxJump uint64 = 1 << 20
+
+// Bound returns received clamped to at most own + maxJump (saturating at
+// Ceiling): the part of a received clock that a receive event takes into
+// account when the sender is outside the cluster. maxJump 0 means
+// DefaultMaxJump. A clamped message loses the Lamport guarantee towards
+// the events its sender had seen (what the receiver counts next may sort
+// before them); nothing else changes, and honest senders are never
+// clamped (see DefaultMaxJump).
+func Bound(own, received, maxJump uint64) uint64 {
+	if maxJump == 0 {
+		maxJump = DefaultMaxJump
+	}
+	limit := Ceiling
+	if own < Ceiling && maxJump < Ceiling-own {
+		limit = own + maxJump
+	}
+	return min(received, limit)
+}
