@@ -6,12 +6,12 @@ package clock
 // Honest senders stay well within it. A client's clock is made of the
 // clocks of the cluster's replies and publications plus one tick per
 // request, so it is ahead of a server by at most what the other servers
-// counted since that server last heard from them; servers hear from each
-// other many times a second (probes every 100 ms, Berkeley rounds, every
-// replicated batch) and a whole cluster counts at most a few tens of
-// thousands of events a second (BENCHMARKS.md: under 10,000 requests/s
-// even for requests answered without any work). So honest gaps are tens
-// of thousands of events at the very most, 2^20 leaves a wide margin.
+// counted since that server last heard from them. Servers hear from each
+// other many times a second (a follower and the coordinator every 100 ms,
+// every replicated batch), and a cluster counts a few events per request
+// while answering under 10,000 requests/s even for requests that do no
+// work (BENCHMARKS.md). So honest gaps are thousands of events, tens of
+// thousands on a machine ten times faster: 2^20 leaves a wide margin.
 //
 // A dishonest sender moves a server's clock by at most 2^20 + 2 per
 // request (the jump, the receive event, the reply), so exhausting the

@@ -57,7 +57,6 @@ type Handler struct {
 	Limits     zchat.Limits
 	Log        *slog.Logger
 	Extensions map[string]Service // extra services (status, ...) keyed by name
-	MaxJump    uint64             // how far ahead of ours a client's clock counts (clock.Bound); 0: clock.DefaultMaxJump
 
 	clamped atomic.Uint64 // client clocks the jump rule clamped, for status
 }
