@@ -13,12 +13,12 @@ package clock
 // work (BENCHMARKS.md). So honest gaps are thousands of events, tens of
 // thousands on a machine ten times faster: 2^20 leaves a wide margin.
 //
-// A dishonest sender moves a server's clock by at most 2^20 + 2 per
-// request (the jump, the receive event, the reply), so exhausting the
-// 2^63 clocks below Ceiling takes 2^43 (about 9 * 10^12) requests: 28
-// years at 10,000 requests/s, and clocks stay below 2^53 (exact in a
-// JavaScript number) for about 2^33 (9 * 10^9) requests, ten days of such
-// a flood.
+// A dishonest sender moves a server's clock by at most 2^20 + 3 per
+// request (the jump, the receive event, a write's event, the reply), so
+// exhausting the 2^63 clocks below Ceiling takes 2^43 (about 9 * 10^12)
+// requests: 28 years at 10,000 requests/s; clocks stay below 2^53 (exact
+// in a JavaScript number) for about 2^33 (9 * 10^9) requests, ten days of
+// such a flood.
 const DefaultMaxJump uint64 = 1 << 20
 
 // Bound returns received clamped to at most own + maxJump (saturating at
