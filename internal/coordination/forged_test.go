@@ -80,12 +80,17 @@ func TestForgedRankIgnored(t *testing.T) {
 	}
 }
 
+// startThree starts s1, s2, s3 and lets them settle: right after the
+// first agreement a late election request of the start-up may still make
+// a server elect once more.
 func startThree(t *testing.T) *fakeNet {
 	n := newFakeNet(t)
 	for i, name := range []string{"s1", "s2", "s3"} {
 		n.start(name, i+1, 0)
 	}
 	n.await(2*time.Second, "agreement on s3", agreedOn(n, "s3"))
+	time.Sleep(time.Second)
+	n.await(time.Second, "agreement on s3, settled", agreedOn(n, "s3"))
 	return n
 }
 
