@@ -26,6 +26,7 @@ type ServerCmd struct {
 	MaxMessage   int           `default:"4096" help:"Longest message, bytes."`
 	ClockSkew    time.Duration `default:"0s" help:"Fault injection: add this offset to the system clock reading."`
 	SlewRate     float64       `default:"0.1" help:"How much slower, at most, the clock runs while absorbing a negative correction (0 < rate <= 1)."`
+	MaxClockStep time.Duration `default:"2s" help:"Largest clock correction a Berkeley round applies at once; a clock further off converges over several rounds."`
 	Heartbeat    time.Duration `default:"200ms" help:"Interval of heartbeats to the reference."`
 	SyncReplicas int           `default:"0" help:"Acknowledge a write only after this many peers have committed it."`
 	SyncTimeout  time.Duration `default:"2s" help:"How long to wait for --sync-replicas peers before answering erro."`
@@ -51,7 +52,7 @@ func (c *ServerCmd) run(ctx context.Context, name, dir string, log *slog.Logger,
 		Name: name, DataDir: dir, Broker: c.Broker, Proxy: c.Proxy, ProxySub: c.ProxySub,
 		Reference: c.Reference, PeerBind: c.PeerBind, Advertise: c.Advertise,
 		Limits:    zchat.Limits{MaxFrame: c.MaxFrame, MaxName: c.MaxName, MaxMessage: c.MaxMessage},
-		ClockSkew: c.ClockSkew, SlewRate: c.SlewRate, Heartbeat: c.Heartbeat,
+		ClockSkew: c.ClockSkew, SlewRate: c.SlewRate, MaxClockStep: c.MaxClockStep, Heartbeat: c.Heartbeat,
 		SyncReplicas: c.SyncReplicas, SyncTimeout: c.SyncTimeout, Logger: log, Metrics: ep,
 	})
 }

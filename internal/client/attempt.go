@@ -72,7 +72,7 @@ func (r *requester) await(c *call, sock *zmq.Socket) error {
 
 func (r *requester) decode(service string, frame []byte) (wire.Message, error) {
 	m, err := wire.Decode(frame, maxReply)
-	r.clock.Observe(m.Clock)
+	r.clock.observeReply(m.Clock)
 	if err != nil {
 		return m, fmt.Errorf("%s: unreadable reply: %w", service, err)
 	}

@@ -8,7 +8,6 @@ import (
 	"maps"
 	"sync"
 
-	"zchat/internal/clock"
 	"zchat/internal/wire"
 )
 
@@ -17,7 +16,7 @@ import (
 type Client struct {
 	cfg      Config
 	log      *slog.Logger
-	clock    clock.Lamport
+	clock    *lamport
 	calls    chan *call
 	sub      *subscriber
 	done     chan struct{}
@@ -33,9 +32,9 @@ type Client struct {
 // here, and an unreachable cluster shows as ErrUnavailable on requests.
 func New(cfg Config) *Client {
 	cfg = cfg.withDefaults()
-	c := &Client{cfg: cfg, log: cfg.Logger, calls: make(chan *call), done: make(chan struct{})}
-	c.sub = newSubscriber(cfg.Proxy, c.log, &c.clock, c.done)
-	r := &requester{cfg: cfg, log: c.log, clock: &c.clock, done: c.done}
+	c := &Client{cfg: cfg, log: cfg.Logger, clock: newLamport(), calls: make(chan *call), done: make(chan struct{})}
+	c.sub = newSubscriber(cfg.Proxy, c.log, c.clock, c.done)
+	r := &requester{cfg: cfg, log: c.log, clock: c.clock, done: c.done}
 	c.wg.Go(func() { r.loop(c.calls) })
 	return c
 }

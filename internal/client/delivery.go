@@ -32,7 +32,9 @@ func (s *subscriber) receive(sock *zmq.Socket) bool {
 		s.log.Debug("dropped publication", "topic", string(frames[0]), "frames", len(frames))
 		return true
 	}
-	s.clock.Observe(m.Clock)
+	if s.clock.observePublication(m.Clock) {
+		s.log.Debug("publication clock far ahead of ours, counted only up to the maximum jump", "topic", m.Topic, "clock", m.Clock)
+	}
 	if m.Time.IsZero() {
 		m.Time = time.Now()
 	}

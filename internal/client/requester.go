@@ -9,7 +9,6 @@ import (
 
 	zmq "github.com/pebbe/zmq4"
 
-	"zchat/internal/clock"
 	"zchat/internal/wire"
 	"zchat/internal/zmqx"
 )
@@ -40,7 +39,7 @@ type result struct {
 type requester struct {
 	cfg   Config
 	log   *slog.Logger
-	clock *clock.Lamport
+	clock *lamport
 	done  <-chan struct{}
 	sock  *zmq.Socket // nil until needed, and after a failed attempt
 	watch *zmqx.Watch // sock's readiness, opened and closed with it

@@ -9,7 +9,6 @@ import (
 
 	zmq "github.com/pebbe/zmq4"
 
-	"zchat/internal/clock"
 	"zchat/internal/zmqx"
 )
 
@@ -28,7 +27,7 @@ type subOp struct {
 type subscriber struct {
 	endpoint   string
 	log        *slog.Logger
-	clock      *clock.Lamport
+	clock      *lamport
 	done       <-chan struct{}
 	ops        chan subOp
 	out        chan Message
@@ -37,7 +36,7 @@ type subscriber struct {
 	handshakes int // completed so far: the first is a connection, later ones reconnections
 }
 
-func newSubscriber(endpoint string, log *slog.Logger, lc *clock.Lamport, done <-chan struct{}) *subscriber {
+func newSubscriber(endpoint string, log *slog.Logger, lc *lamport, done <-chan struct{}) *subscriber {
 	return &subscriber{
 		endpoint: endpoint, log: log, clock: lc, done: done,
 		ops: make(chan subOp), out: make(chan Message, 256),

@@ -31,8 +31,10 @@ func TestLamportRule(t *testing.T) {
 		{"receive of an equal clock counts once", []lamportOp{send(1), receive(1, 2)}},
 		{"receive of zero (clock missing) counts", []lamportOp{receive(0, 1), receive(0, 2)}},
 		{"interleaved sends and receives", []lamportOp{send(1), receive(5, 6), send(7), receive(3, 8), receive(20, 21)}},
-		{"largest clock saturates instead of wrapping", []lamportOp{receive(math.MaxUint64, math.MaxUint64), send(math.MaxUint64)}},
-		{"one below largest reaches it", []lamportOp{receive(math.MaxUint64-1, math.MaxUint64)}},
+		{"the ceiling saturates instead of passing it", []lamportOp{receive(Ceiling, Ceiling), send(Ceiling), receive(5, Ceiling)}},
+		{"one below the ceiling reaches it", []lamportOp{receive(Ceiling-1, Ceiling), send(Ceiling)}},
+		{"above the ceiling counts as the ceiling", []lamportOp{receive(Ceiling+1, Ceiling), receive(math.MaxUint64, Ceiling)}},
+		{"the ceiling is int64's maximum", []lamportOp{receive(math.MaxInt64, math.MaxInt64)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -37,11 +37,22 @@ type Config struct {
 	Tolerance time.Duration // Berkeley: readings further from the median are outliers
 	MaxRTT    time.Duration // Berkeley: slower readings are too uncertain to use
 	Samples   int           // Berkeley: readings per peer per round; the shortest round trip counts
+	MaxStep   time.Duration // Berkeley: the largest correction applied at once; larger ones are clamped
 }
 
 // Defaults. Tolerance: a loopback or LAN reading is off by at most half its
 // round trip, and MaxRTT bounds that to 50 ms, so a clock further than
 // Tolerance from the median is wrong, not measured badly.
+//
+// MaxStep: a correction backwards is slewed in, at most SlewRate (<= 1) of
+// the real time, and the next round replaces what is still pending; so
+// between two rounds, at most SyncIdle (2 s) apart, a clock never absorbs
+// more than 2 s of it, and clamping there never slows the correction of a
+// clock ahead. A clock behind is stepped forward at once, 2 s per round:
+// 5 s behind takes 3 rounds instead of 1. In exchange, one correction,
+// wrong or forged by a server that claims the coordinator's name, moves a
+// clock by at most 2 s (slewed back in 20 s at the default rate) instead
+// of up to three years.
 const (
 	DefaultTick               = 50 * time.Millisecond
 	DefaultSyncEvery          = 10
@@ -55,6 +66,7 @@ const (
 	DefaultTolerance          = 50 * time.Millisecond
 	DefaultMaxRTT             = 100 * time.Millisecond
 	DefaultSamples            = 5
+	DefaultMaxStep            = 2 * time.Second
 )
 
 func (c *Config) defaults() {
@@ -66,6 +78,7 @@ func (c *Config) defaults() {
 		{&c.AnswerTimeout, DefaultAnswerTimeout}, {&c.CoordinatorTimeout, DefaultCoordinatorTimeout},
 		{&c.AnnounceEvery, DefaultAnnounceEvery}, {&c.CallTimeout, DefaultCallTimeout},
 		{&c.ProbeEvery, DefaultProbeEvery}, {&c.Tolerance, DefaultTolerance}, {&c.MaxRTT, DefaultMaxRTT},
+		{&c.MaxStep, DefaultMaxStep},
 	}
 	for _, d := range durations {
 		if *d.v <= 0 {

@@ -2,10 +2,12 @@ package coordination
 
 import (
 	"context"
+	"math"
 	"testing"
 
 	"github.com/vmihailenco/msgpack/v5"
 
+	"zchat/internal/clock"
 	"zchat/internal/wire"
 )
 
@@ -69,6 +71,19 @@ func TestAnnouncementClockIsObserved(t *testing.T) {
 	c.heard([][]byte{[]byte(TopicServers), payload})
 	if got := c.cfg.Lamport.Now(); got != 42 {
 		t.Fatalf("Lamport clock %d after receiving 41, want 42", got)
+	}
+}
+
+// Anyone can publish on topic servers: an announcement's clock counts only
+// up to ours plus the maximum jump.
+func TestAnnouncementClockIsBounded(t *testing.T) {
+	c := New(Config{Self: "s1", Membership: fakeStatic{}})
+	for _, forged := range []uint64{math.MaxInt64, 1 << 62} {
+		payload := pack(t, map[string]any{"service": "election", "data": map[string]any{"coordinator": "s3", "clock": forged}})
+		c.heard([][]byte{[]byte(TopicServers), payload})
+	}
+	if got, want := c.cfg.Lamport.Now(), 2*(clock.DefaultMaxJump+1); got != want {
+		t.Fatalf("Lamport clock %d after two forged clocks, want %d", got, want)
 	}
 }
 

@@ -10,8 +10,9 @@ import (
 	"zchat/internal/wire"
 )
 
-// maxDelta bounds an adjustment we accept: beyond it the request is
-// garbage (and would overflow a time.Duration further on).
+// maxDelta bounds an adjustment we read at all: beyond it the request is
+// garbage (and would overflow a time.Duration further on). What is applied
+// is bounded much tighter, by Config.MaxStep.
 const maxDelta = 1e8 // seconds, about three years
 
 // Services are the server-to-server services coordination answers
@@ -48,9 +49,12 @@ func (c *Coordinator) serveCoordinator(ctx context.Context, m wire.Message) map[
 }
 
 // serveAdjust applies the coordinator's Berkeley correction
-// {"delta": seconds, "coordinator": name, "round": n}. A server following
-// another coordinator refuses it: a deposed coordinator must not steer
-// the clocks.
+// {"delta": seconds, "coordinator": name, "round": n}, clamped to
+// MaxStep (see adjust). It is refused from anyone but the coordinator
+// this server follows: from a deposed coordinator, from a server that
+// names itself coordinator when this one knows another, while no
+// coordinator is known (an election under way), and on the coordinator
+// itself, which corrects its own clock without a request.
 func (c *Coordinator) serveAdjust(ctx context.Context, m wire.Message) map[string]any {
 	delta, ok := number(m.Data["delta"])
 	if !ok || math.Abs(delta) > maxDelta {
@@ -60,12 +64,25 @@ func (c *Coordinator) serveAdjust(ctx context.Context, m wire.Message) map[strin
 	if from == "" {
 		from, _ = sender(m)
 	}
-	if known := c.Coordinator(); known != "" && from != known {
-		return wire.ErrorData(fmt.Sprintf("adjust from %q, but the coordinator is %q", from, known))
+	if refusal := c.adjustRefusal(from); refusal != "" {
+		return wire.ErrorData(refusal)
 	}
 	round, _ := number(m.Data["round"])
-	c.adjust(from, int(round), seconds(delta))
-	return map[string]any{"status": wire.StatusOK, "offset": c.cfg.Physical.Offset().Seconds()}
+	applied := c.adjust(from, int(round), seconds(delta))
+	return map[string]any{"status": wire.StatusOK, "offset": c.cfg.Physical.Offset().Seconds(), "applied": applied.Seconds()}
+}
+
+// adjustRefusal says why a correction from is not accepted, "" when it is.
+func (c *Coordinator) adjustRefusal(from string) string {
+	switch known := c.Coordinator(); {
+	case known == "":
+		return fmt.Sprintf("adjust from %q refused: no coordinator known (election under way)", from)
+	case known == c.cfg.Self:
+		return fmt.Sprintf("adjust from %q refused: this server is the coordinator", from)
+	case from != known:
+		return fmt.Sprintf("adjust from %q refused: the coordinator is %q", from, known)
+	}
+	return ""
 }
 
 // serveSync is a follower asking the coordinator for a round: it has
@@ -75,20 +92,28 @@ func (c *Coordinator) serveSync(ctx context.Context, m wire.Message) map[string]
 	return map[string]any{"status": wire.StatusOK}
 }
 
-// stepFrom hands a message from name to the node. An election request
-// whose sender is unnamed or unknown counts as from the lowest server:
-// elections are sent upwards only. An announcer of unknown rank cannot be
-// judged and is ignored.
-func (l *loop) stepFrom(t election.MsgType, name string, rank int) {
-	if rank == 0 {
-		rank = l.ranks[name]
-	}
-	if t == election.MsgElection && (name == "" || rank == 0) {
-		name, rank = firstNonEmpty(name, "(anonymous)"), math.MinInt
-	}
-	if name == "" || rank == 0 {
-		l.c.log.Debug("ignoring a message from a server of unknown rank", "type", t, "from", name)
+// stepFrom hands a message from name to the node, judged by the
+// reference's list rather than by what the message claims: anyone can
+// publish on topic servers, so an announcement naming a server the
+// reference does not list (a phantom) is ignored, and a listed server's
+// rank is the reference's. An election request is harmless whatever it
+// claims (the node ignores one from above and answers one from below), so
+// an unlisted sender keeps the rank it states, and one that states none,
+// or names nobody, counts as the lowest server: elections are sent
+// upwards only.
+func (l *loop) stepFrom(t election.MsgType, name string, claimed int) {
+	rank, listed := l.ranks[name]
+	switch {
+	case name == l.self.Name: // our own announcement, back from the proxy
 		return
+	case listed:
+	case t == election.MsgCoordinator:
+		l.c.log.Debug("ignoring an announcement of a server the reference does not list", "coordinator", name, "rank", claimed)
+		return
+	case name != "" && claimed != 0:
+		rank = claimed
+	default:
+		name, rank = firstNonEmpty(name, "(anonymous)"), math.MinInt
 	}
 	l.step(election.Message{Type: t, From: name, To: l.self.Name, Rank: rank})
 }

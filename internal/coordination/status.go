@@ -19,10 +19,11 @@ type status struct {
 
 // adjustRecord is one correction applied to our clock.
 type adjustRecord struct {
-	by    string
-	round int
-	delta time.Duration
-	at    time.Time // our clock, after the correction
+	by        string
+	round     int
+	requested time.Duration // what the coordinator measured
+	delta     time.Duration // what was applied: requested, clamped to MaxStep
+	at        time.Time     // our clock, after the correction
 }
 
 func (c *Coordinator) setElection(leader, state string, rank, elections int) {
@@ -40,8 +41,8 @@ func (c *Coordinator) setLeaderOffset(d time.Duration) {
 	c.st.leaderOffset = &d
 }
 
-func (c *Coordinator) recordAdjust(by string, round int, delta time.Duration) {
-	r := &adjustRecord{by: by, round: round, delta: delta, at: c.cfg.Physical.Now()}
+func (c *Coordinator) recordAdjust(by string, round int, requested, applied time.Duration) {
+	r := &adjustRecord{by: by, round: round, requested: requested, delta: applied, at: c.cfg.Physical.Now()}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.st.lastAdjust = r
@@ -81,7 +82,9 @@ func (st *status) addOptional(f map[string]any, now time.Time) {
 		f["leader_offset"] = st.leaderOffset.Seconds()
 	}
 	if a := st.lastAdjust; a != nil {
-		f["last_sync"] = map[string]any{"by": a.by, "round": a.round, "delta": a.delta.Seconds(), "ago": now.Sub(a.at).Seconds()}
+		f["last_sync"] = map[string]any{
+			"by": a.by, "round": a.round, "delta": a.delta.Seconds(), "requested": a.requested.Seconds(), "ago": now.Sub(a.at).Seconds(),
+		}
 	}
 	if r := st.lastRound; r != nil {
 		f["last_round"] = r.fields(now)

@@ -72,14 +72,16 @@ func (c *Coordinator) drain(sock *zmq.Socket) {
 }
 
 // heard feeds one message received on topic servers to the loop, after
-// the Lamport receive rule.
+// the Lamport receive rule. Anyone can publish through the proxy, so the
+// announcement's clock counts only up to ours plus the maximum jump
+// (clock.Bound), and the loop checks the name against the membership.
 func (c *Coordinator) heard(frames [][]byte) {
 	a, ok := parseAnnouncement(announcementPayload(frames))
 	if !ok {
 		return
 	}
 	if a.Clock > 0 {
-		c.cfg.Lamport.Observe(a.Clock)
+		c.cfg.Lamport.ObserveBounded(a.Clock, 0)
 	}
 	c.input(func(l *loop) { l.stepFrom(election.MsgCoordinator, a.Name, a.Rank) })
 }

@@ -116,11 +116,22 @@ func (c *Coordinator) sendAdjust(ctx context.Context, round int, a clock.Adjustm
 }
 
 // adjust applies a correction measured against our clock as it read,
-// pending corrections excluded. It replaces the part of an earlier
-// negative correction not yet slewed in: adding to it would count that
-// part twice.
-func (c *Coordinator) adjust(from string, round int, delta time.Duration) {
+// pending corrections excluded, clamped to MaxStep, and returns what it
+// applied. It replaces the part of an earlier negative correction not yet
+// slewed in: adding to it would count that part twice.
+func (c *Coordinator) adjust(from string, round int, delta time.Duration) time.Duration {
+	applied := clampStep(delta, c.cfg.MaxStep)
 	p := c.cfg.Physical
-	p.Adjust(delta - p.Pending())
-	c.recordAdjust(from, round, delta)
+	p.Adjust(applied - p.Pending())
+	c.recordAdjust(from, round, delta, applied)
+	return applied
+}
+
+// clampStep bounds one correction to ±limit. A clock further off converges
+// over several rounds: the rounds go on measuring it, and each moves it by
+// up to limit again. A step backwards is slewed anyway, and a round never
+// absorbs more than limit of it (see DefaultMaxStep), so the bound only
+// slows down the correction of a clock behind.
+func clampStep(delta, limit time.Duration) time.Duration {
+	return max(-limit, min(delta, limit))
 }

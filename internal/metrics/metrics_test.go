@@ -44,7 +44,7 @@ func TestStatusCollector(t *testing.T) {
 		return map[string]any{
 			"server": "s1", "coordinator": "s1", "state": "coordinator", "rank": 1, "elections": 2,
 			"offset": -0.25, "peers": []string{"s2", "s3"}, "lamport": uint64(42), "events": uint64(7),
-			"last_sync": map[string]any{"delta": 0.5},
+			"lamport_clamped": uint64(3), "last_sync": map[string]any{"delta": 0.5},
 			"replication": map[string]any{
 				"local_seq": uint64(9), "pushed": uint64(5), "lag_p99_ms": 12.0,
 				"peers": map[string]any{"s2": map[string]any{"acked": uint64(7), "behind": uint64(2)}},
@@ -53,7 +53,7 @@ func TestStatusCollector(t *testing.T) {
 	})
 	want := map[string]float64{
 		"zchat_server_rank": 1, "zchat_elections_total": 2, "zchat_clock_offset_seconds": -0.25,
-		"zchat_peers": 2, "zchat_lamport_clock": 42, "zchat_store_events": 7, "zchat_is_coordinator": 1,
+		"zchat_peers": 2, "zchat_lamport_clock": 42, "zchat_store_events": 7, "zchat_lamport_clamped_total": 3, "zchat_is_coordinator": 1,
 		"zchat_clock_last_correction_seconds": 0.5, "zchat_replication_local_seq": 9,
 		"zchat_replication_pushed_events_total":           5,
 		`zchat_replication_peer_behind_events{peer="s2"}`: 2, `zchat_replication_peer_acked_seq{peer="s2"}`: 7,

@@ -18,6 +18,7 @@ type statusField struct {
 var statusFields = []statusField{
 	{"rank", "zchat_server_rank", "Rank handed out by the reference.", prometheus.GaugeValue},
 	{"lamport", "zchat_lamport_clock", "Current Lamport clock.", prometheus.GaugeValue},
+	{"lamport_clamped", "zchat_lamport_clamped_total", "Client clocks counted only up to this server's clock plus the maximum jump.", prometheus.CounterValue},
 	{"events", "zchat_store_events", "Events held by this replica (all origins).", prometheus.GaugeValue},
 	{"offset", "zchat_clock_offset_seconds", "Correction applied so far to this server's physical clock by Berkeley rounds.", prometheus.GaugeValue},
 	{"pending", "zchat_clock_pending_seconds", "Negative clock correction still being slewed in.", prometheus.GaugeValue},

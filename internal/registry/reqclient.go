@@ -47,7 +47,11 @@ func (c *reqClient) call(ctx context.Context, service string, data map[string]an
 	if err != nil {
 		return wire.Message{}, fmt.Errorf("%s reply: %w", service, err)
 	}
-	c.clock.Observe(msg.Clock)
+	// The reference answers anyone and need not be ours (another
+	// implementation's): its clock counts only up to ours plus the
+	// maximum jump, like a client's (clock.Bound). Our peers' replies,
+	// not the reference's, bring a server's clock up to the cluster's.
+	c.clock.ObserveBounded(msg.Clock, 0)
 	if st, _ := msg.OptString("status"); st == wire.StatusError {
 		desc, _ := msg.OptString("description")
 		return msg, fmt.Errorf("%s refused: %s", service, desc)

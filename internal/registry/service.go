@@ -44,7 +44,7 @@ func (s *service) handle(frames [][]byte, now time.Time) []byte {
 		s.log.Debug("bad request", "err", err)
 		return s.reply(req.Encoding, serviceOr(req.Service), wire.ErrorData(err.Error()), now)
 	}
-	s.clock.Observe(req.Clock)
+	s.clock.ObserveBounded(req.Clock, 0) // anyone can call the reference: see clock.Bound
 	data, err := s.dispatch(req, now)
 	if err != nil {
 		s.log.Debug("request refused", "service", req.Service, "err", err)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"math"
 	"testing"
 	"time"
 
@@ -71,5 +72,20 @@ func TestHandleObservesTheSendersClock(t *testing.T) {
 	reply := decodeReply(t, s.handle([][]byte{frame}, t0))
 	if reply.Clock <= 100 {
 		t.Fatalf("reply clock %d, want > 100", reply.Clock)
+	}
+}
+
+// Anyone can call the reference: a clock far ahead counts only up to the
+// reference's own plus the maximum jump, so that it cannot carry the
+// servers (which observe the reference's replies) to the ceiling.
+func TestHandleBoundsTheSendersClock(t *testing.T) {
+	s := newTestService(nil)
+	for _, forged := range []uint64{math.MaxInt64, 1 << 62} {
+		frame, _ := wire.Encode(wire.MsgPack, "list", map[string]any{}, forged, 0)
+		s.handle([][]byte{frame}, t0)
+	}
+	// each request: the clamped receive, then the reply's tick
+	if got, want := s.clock.Now(), 2*(clock.DefaultMaxJump+2); got != want {
+		t.Fatalf("reference clock %d after two forged clocks, want %d", got, want)
 	}
 }

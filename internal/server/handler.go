@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 
 	"zchat"
 	"zchat/internal/clock"
@@ -56,6 +57,8 @@ type Handler struct {
 	Limits     zchat.Limits
 	Log        *slog.Logger
 	Extensions map[string]Service // extra services (status, ...) keyed by name
+
+	clamped atomic.Uint64 // client clocks the jump rule clamped, for status
 }
 
 // Service handles one request whose envelope is already decoded. It returns
@@ -65,9 +68,7 @@ type Service func(ctx context.Context, m wire.Message) (map[string]any, *zchat.E
 // Handle decodes one request frame and always produces a reply.
 func (h *Handler) Handle(ctx context.Context, frame []byte) Outcome {
 	m, err := wire.Decode(frame, h.Limits.MaxFrame)
-	if m.Clock > 0 {
-		h.Lamport.Observe(m.Clock)
-	}
+	h.observeClient(m.Clock)
 	if err != nil {
 		return h.reply(m, wire.ErrorData(err.Error()), nil)
 	}

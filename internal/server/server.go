@@ -31,7 +31,8 @@ type Config struct {
 	Advertise    string
 	Limits       zchat.Limits
 	ClockSkew    time.Duration
-	SlewRate     float64 // how much slower the clock may run while absorbing a negative correction; 0: clock.DefaultSlewRate
+	SlewRate     float64       // how much slower the clock may run while absorbing a negative correction; 0: clock.DefaultSlewRate
+	MaxClockStep time.Duration // largest clock correction applied at once; 0: coordination.DefaultMaxStep
 	MaxInflight  int
 	Heartbeat    time.Duration // interval of heartbeats to the reference
 	SyncReplicas int           // peers that must commit an event before it is acknowledged
@@ -136,7 +137,7 @@ func (n *node) newCoordinator() *coordination.Coordinator {
 	return coordination.New(coordination.Config{
 		Self: n.cfg.Name, Membership: n.member, Peers: n.peers,
 		Lamport: n.h.Lamport, Physical: n.h.Physical, ProxySub: n.cfg.ProxySub,
-		Publish: n.publish, Logger: n.log, Skew: n.cfg.ClockSkew,
+		Publish: n.publish, Logger: n.log, Skew: n.cfg.ClockSkew, MaxStep: n.cfg.MaxClockStep,
 	})
 }
 

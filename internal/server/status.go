@@ -62,7 +62,8 @@ func (n *node) status() map[string]any {
 	s := map[string]any{
 		"status": wire.StatusOK, "server": n.cfg.Name, "rank": n.member.Rank(),
 		"coordinator": "", "time": n.h.Physical.Seconds(),
-		"offset": n.h.Physical.Offset().Seconds(), "lamport": n.h.Lamport.Now(),
+		"offset":  n.h.Physical.Offset().Seconds(),
+		"lamport": n.h.Lamport.Now(), "lamport_clamped": n.h.ClampedClocks(),
 		"peers": peers, "uptime": time.Since(n.started).Seconds(),
 		"origin": n.store.Origin(), "events": events, "vector": n.store.Vector(),
 	}
