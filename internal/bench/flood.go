@@ -66,7 +66,7 @@ func runFlood(ctx context.Context, cfg *Config, t target, n names, rep *Report) 
 	if f.Alone.P50 > 0 && f.Alone.P99 > 0 {
 		f.P50Ratio, f.P99Ratio = round(f.UnderFlood.P50/f.Alone.P50), round(f.UnderFlood.P99/f.Alone.P99)
 	}
-	rep.Flood = f
+	rep.Flood, rep.Clients, rep.Rate = f, 2, cfg.Rate
 	return nil
 }
 

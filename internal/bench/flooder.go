@@ -53,9 +53,12 @@ func (f *flooder) run(ctx context.Context, endpoint string) error {
 	silence := time.NewTimer(floodLost)
 	defer silence.Stop()
 	for ctx.Err() == nil {
+		// Sending may consume the edge that announces replies (see
+		// zmqx.Watch): wait only after a receive found nothing.
 		if n := f.receive(s); n > 0 {
 			inflight = f.topUp(s, inflight-n)
 			silence.Reset(floodLost)
+			continue
 		}
 		select {
 		case <-ctx.Done():

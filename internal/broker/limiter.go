@@ -98,5 +98,5 @@ func (l *limiter) tracked() int { return l.conns.Len() }
 // retryAfter renders a wait for the refusal text: whole milliseconds,
 // rounded up, at least 1.
 func retryAfter(wait time.Duration) int64 {
-	return max(1, (wait+time.Millisecond-1).Milliseconds())
+	return max(1, (wait + time.Millisecond - 1).Milliseconds())
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	zmq "github.com/pebbe/zmq4"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/vmihailenco/msgpack/v5"
 
 	"zchat/internal/metrics"
@@ -373,5 +374,19 @@ func flood(ctx context.Context, t *testing.T, front string, inflight int) {
 		if _, err := s.RecvMessageBytes(0); err == nil {
 			s.SendMessage("", body)
 		}
+	}
+}
+
+// A message with no body frame (which a ROUTER never delivers: it always
+// adds the routing id to at least one frame) is counted and dropped
+// without touching a socket.
+func TestAdmitDropsMessageWithoutBody(t *testing.T) {
+	var ep *metrics.Endpoint
+	r := &relay{stats: ep.Broker(), maxFrame: DefaultLimits.MaxFrame}
+	if r.admit([][]byte{{0, 1, 2, 3, 4}}) {
+		t.Error("a message without body was forwarded")
+	}
+	if n := testutil.ToFloat64(r.stats.Malformed); n != 1 {
+		t.Errorf("malformed %v, want 1", n)
 	}
 }

@@ -19,27 +19,21 @@ const maxFrames = 16
 // turns to the other, so that neither starves.
 const batch = 256
 
-// recheck bounds the wait of a lost ZMQ_FD edge (see zmqx.Watch); with the
-// loop's rules none is lost, so this is only a safety net.
+// recheck bounds the wait for a lost ZMQ_FD signal (see zmqx.Poller);
+// with the loop's rules none is lost, so this is only a safety net.
 const recheck = 100 * time.Millisecond
 
 // relay is the broker's forwarding loop. The goroutine that calls run owns
 // both sockets until it returns.
 //
 // Replies go from the backend to the frontend untouched. Requests go the
-// other way through admit, which may answer them itself. A second client
-// frontend (say a CURVE one whose requests carry the client's key to the
-// servers as an extra envelope frame) would be another socket watched here
-// with its own receive step that adds that frame and then calls admit; its
-// replies would come back with one more leading frame naming the frontend
-// to send them to.
+// other way through admit (admit.go), which may answer them itself.
 type relay struct {
 	front, back *zmq.Socket
 	maxFrame    int
 	limiter     *limiter // nil: no rate limit
 	refuse      refuser
 	stats       *metrics.Broker
-	now         func() time.Time
 
 	pending [][]byte // a request the backend could not take yet
 	in      [][]byte // receive buffer, reused
@@ -52,8 +46,7 @@ func newRelay(front, back *zmq.Socket, limits Limits, stats *metrics.Broker) *re
 		front: front, back: back, maxFrame: limits.MaxFrame,
 		limiter: newLimiter(limits.RatePerSecond, limits.Burst, maxTracked),
 		refuse:  refuser{maxFrame: limits.MaxFrame, now: time.Now},
-		stats:   stats, now: time.Now,
-		in: make([][]byte, 0, maxFrames),
+		stats:   stats, in: make([][]byte, 0, maxFrames),
 	}
 }
 
@@ -74,52 +67,73 @@ func (r *relay) run(ctx context.Context) error {
 	return nil
 }
 
-// pass moves what is ready, up to a batch each way, and reports whether
-// the loop must look again before it may wait. When nothing moved, the
-// last call on each socket was a receive that found nothing (which
-// re-arms its edge), or, with a request held back, a readiness query of
-// the backend (which does too).
+// pass moves what is ready and reports whether the loop must look again
+// before it may wait. A socket is clean when the last call on it was a
+// receive that found nothing, which re-arms its ZMQ_FD signal; sending on
+// it may consume that signal, so it makes the socket dirty again. The loop
+// waits only when both sockets are clean, or when a request is held back
+// and a readiness query of the backend (which re-arms it too) says it can
+// take nothing and has nothing. Tracking which socket is dirty spares the
+// receive that would only find nothing (a system call inside libzmq) on
+// the socket nothing was done to.
 func (r *relay) pass() bool {
-	moved := r.replies() + r.requests()
-	r.flush()
-	if moved > 0 {
-		return true
+	defer r.flush()
+	frontDirty, backDirty := true, true
+	for range maxRounds {
+		if backDirty {
+			replied, drained := r.replies()
+			backDirty, frontDirty = !drained, frontDirty || replied > 0
+		}
+		if frontDirty || r.pending != nil {
+			forwarded, drained := r.requests()
+			frontDirty, backDirty = !drained, backDirty || forwarded > 0
+		}
+		if r.pending != nil {
+			ev, err := r.back.GetEvents()
+			return err == nil && ev&(zmq.POLLIN|zmq.POLLOUT) != 0
+		}
+		if !frontDirty && !backDirty {
+			return false
+		}
 	}
-	if r.pending == nil {
-		return false
-	}
-	ev, err := r.back.GetEvents()
-	return err == nil && ev&(zmq.POLLIN|zmq.POLLOUT) != 0
+	return true
 }
 
-// replies forwards replies from the servers to the clients.
-func (r *relay) replies() int {
-	for n := 0; n < batch; n++ {
+// maxRounds bounds a pass, so that the loop sees ctx between passes.
+const maxRounds = 16
+
+// replies forwards replies from the servers to the clients. drained is
+// true when it stopped because none was left.
+func (r *relay) replies() (replied int, drained bool) {
+	for ; replied < batch; replied++ {
 		frames, size, err := recvMessage(r.back, r.in, maxFrames)
 		if err == errTooManyFrames {
 			continue
 		}
 		if err != nil {
-			return n
+			return replied, true
 		}
 		sendMessage(r.front, frames) // a client that left is dropped by the ROUTER
 		r.count(size)
 	}
-	return batch
+	return replied, false
 }
 
-// requests admits requests from the clients. While the backend cannot
-// take a request (no server connected, or all full) it is held and the
-// frontend is not read: requests wait in the ROUTER's queue, up to its
-// high-water mark, as they did behind libzmq's proxy.
-func (r *relay) requests() int {
+// requests admits requests from the clients; forwarded counts those sent
+// to the backend, and drained is true when it stopped because none was
+// left. While the backend cannot take a request (no server connected, or
+// all full) it is held and the frontend is not read: requests wait in the
+// ROUTER's queue, up to its high-water mark, as they did behind libzmq's
+// proxy.
+func (r *relay) requests() (forwarded int, drained bool) {
 	for n := 0; n < batch; n++ {
 		if r.pending != nil {
 			if sendMessage(r.back, r.pending) != nil {
-				return n
+				return forwarded, false
 			}
 			r.count(frameBytes(r.pending))
 			r.pending = nil
+			forwarded++
 			continue
 		}
 		frames, _, err := recvMessage(r.front, r.in, maxFrames)
@@ -128,47 +142,13 @@ func (r *relay) requests() int {
 			continue
 		}
 		if err != nil {
-			return n
+			return forwarded, true
 		}
-		r.admit(frames)
-	}
-	return batch
-}
-
-// admit forwards one request [routing id, envelope..., body] or answers it
-// itself: over its connection's rate, or with a body over the servers'
-// max frame.
-func (r *relay) admit(frames [][]byte) {
-	if len(frames) < 2 { // a ROUTER always adds the routing id: no body
-		r.stats.Malformed.Inc()
-		return
-	}
-	body := frames[len(frames)-1]
-	if r.limiter != nil {
-		if ok, wait := r.limiter.allow(frames[0], r.now()); !ok {
-			r.stats.RateLimited.Inc()
-			r.answer(frames, r.refuse.rateLimited(body, wait))
-			return
+		if r.admit(frames) {
+			forwarded++
 		}
 	}
-	if len(body) > r.maxFrame {
-		r.stats.TooLarge.Inc()
-		r.answer(frames, r.refuse.tooLarge(body))
-		return
-	}
-	if sendMessage(r.back, frames) != nil {
-		r.pending = append([][]byte(nil), frames...)
-		return
-	}
-	r.count(frameBytes(frames))
-}
-
-// answer sends reply to the client of request with the request's
-// envelope, which is what its socket expects: [id, "", reply] for a REQ's
-// [id, "", body], [id, reply] for a DEALER's [id, body].
-func (r *relay) answer(request [][]byte, reply []byte) {
-	request[len(request)-1] = reply
-	sendMessage(r.front, request)
+	return forwarded, false
 }
 
 func (r *relay) count(size int) {

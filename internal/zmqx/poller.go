@@ -32,6 +32,7 @@ type Poller struct {
 	ep       *os.File
 	raw      syscall.RawConn
 	dups     []int
+	ctx      context.Context
 	stop     func() bool // unregisters the context hook
 	deadline time.Time   // of the safety-net timer
 }
@@ -43,7 +44,7 @@ func NewPoller(ctx context.Context, socks ...*zmq.Socket) (*Poller, error) {
 	if err != nil {
 		return nil, fmt.Errorf("epoll: %w", err)
 	}
-	p := &Poller{}
+	p := &Poller{ctx: ctx}
 	if err := unix.SetNonblock(epfd, true); err != nil {
 		unix.Close(epfd)
 		return nil, fmt.Errorf("epoll: %w", err)
@@ -89,6 +90,11 @@ func (p *Poller) Wait(timeout time.Duration) {
 	if now := time.Now(); p.deadline.Sub(now) < timeout/2 {
 		p.deadline = now.Add(timeout)
 		p.ep.SetReadDeadline(p.deadline)
+		// The context's hook sets a past deadline; checking after the
+		// update means it cannot have been overwritten unseen.
+		if p.ctx.Err() != nil {
+			return
+		}
 	}
 	// Read calls the function, then parks until the descriptor is
 	// signalled (or the deadline), then calls it again: the first call
