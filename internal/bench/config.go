@@ -144,8 +144,8 @@ func (c *Config) validate() error {
 		return errors.New("spawning needs the zchat binary")
 	case c.Rate < 0:
 		return fmt.Errorf("rate %v: must not be negative", c.Rate)
-	case c.Flood && (c.Echo || (s != nil && (s.Fill > 0 || s.Catchup || s.Kill != ""))):
-		return errors.New("--flood runs against a cluster, without --echo, --fill, --catchup or --kill")
+	case c.Flood && (c.Echo || s == nil || s.Fill > 0 || s.Catchup || s.Kill != ""):
+		return errors.New("--flood runs against a spawned cluster (--spawn), without --echo, --fill, --catchup or --kill")
 	}
 	return nil
 }

@@ -2,10 +2,11 @@ package bench
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"strings"
-	"sync"
+	"syscall"
 	"time"
 )
 
@@ -36,32 +37,39 @@ type Flood struct {
 
 // runFlood measures the paced client alone, then under the flood, over
 // cfg.Duration each; the processes' figures are those of the flood phase.
-func runFlood(ctx context.Context, cfg *Config, t target, n names, rep *Report) error {
-	f := &Flood{PacedRate: cfg.Rate, Inflight: floodInflight, Seconds: cfg.Duration.Seconds()}
-	if l := cfg.Spawn; l != nil && l.BrokerLimits != nil {
-		f.Limits = fmt.Sprintf("%g req/s per connection, burst %d, max frame %d", l.BrokerLimits.RatePerSecond, l.BrokerLimits.Burst, l.BrokerLimits.MaxFrame)
+// The flooder is a child process (ServeFlood).
+func runFlood(ctx context.Context, cfg *Config, c *clusterTarget, n names, rep *Report) error {
+	f := &Flood{PacedRate: cfg.Rate, Inflight: floodInflight}
+	if l := c.cfg.BrokerLimits; l != nil {
+		f.Limits = fmt.Sprintf("%g req/s per connection, burst %d, max frame %d", l.RatePerSecond, l.Burst, l.MaxFrame)
 	}
-	alone, aloneErrs := paced(ctx, cfg, n, t.frontend(), cfg.Warmup)
-	fl := &flooder{build: newBuilder(cfg, n, 1)}
-	floodCtx, stopFlood := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	var floodErr error
-	wg.Go(func() { floodErr = fl.run(floodCtx, t.frontend()) })
+	alone, aloneErrs := paced(ctx, cfg, n, c.frontend(), cfg.Warmup)
+	err := c.start("flooder", "bench", "--flood-worker", c.frontend(), "--flood-user", n.users[1], "--flood-channel", n.channels[0])
+	if err != nil {
+		return err
+	}
+	flooder := c.proc("flooder")
+	err = waitFor(ctx, "the flooder", readyTimeout, 20*time.Millisecond, func() (bool, error) {
+		return c.tail("flooder", 1) == floodReady, c.alive("flooder")
+	})
+	if err != nil {
+		return err
+	}
 	sleep(ctx, cfg.Warmup) // let the flood reach its pace
-	before := sampleProcs(t)
+	before := sampleProcs(c)
 	start := time.Now()
-	fl.measuring.Store(true)
-	under, underErrs := paced(ctx, cfg, n, t.frontend(), 0)
-	fl.measuring.Store(false)
+	flooder.Signal(syscall.SIGUSR1)
+	under, underErrs := paced(ctx, cfg, n, c.frontend(), 0)
+	flooder.Signal(syscall.SIGUSR2)
 	span := time.Since(start)
-	rep.Processes = procStats(before, sampleProcs(t), span)
-	stopFlood()
-	wg.Wait()
-	if floodErr != nil {
-		return floodErr
+	rep.Processes = procStats(before, sampleProcs(c), span)
+	flooder.Stop(stopGrace)
+	var counts FloodCounts
+	if err := json.Unmarshal([]byte(c.tail("flooder", 1)), &counts); err != nil {
+		return fmt.Errorf("flooder's counts: %w; its log ends:\n%s", err, c.tail("flooder", 10))
 	}
 	f.Alone, f.UnderFlood, f.AloneErrors, f.FloodErrors = alone.Summary(), under.Summary(), aloneErrs, underErrs
-	f.Acked, f.RateLimited, f.Failed, f.Lost = fl.acked.Load(), fl.limited.Load(), fl.failed.Load(), fl.lost.Load()
+	f.Acked, f.RateLimited, f.Failed, f.Lost = counts.Acked, counts.Limited, counts.Failed, counts.Lost
 	f.Seconds = span.Seconds()
 	if f.Alone.P50 > 0 && f.Alone.P99 > 0 {
 		f.P50Ratio, f.P99Ratio = round(f.UnderFlood.P50/f.Alone.P50), round(f.UnderFlood.P99/f.Alone.P99)
@@ -109,7 +117,7 @@ func newBuilder(cfg *Config, n names, self int) builder {
 func (f *Flood) Markdown(r *Report) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Fairness: one client floods the broker\n\n")
-	fmt.Fprintf(&b, "A well-behaved client publishes %d-byte messages at %.0f/s (one REQ socket), measured %.0f s alone, then %.0f s beside a client that floods the broker: one DEALER keeping %d publishes in flight, unthrottled. %d servers spawned for the run", r.Size, f.PacedRate, f.Seconds, f.Seconds, f.Inflight, r.Servers)
+	fmt.Fprintf(&b, "A well-behaved client publishes %d-byte messages at %.0f/s (one REQ socket), measured %.0f s alone, then %.0f s beside a client that floods the broker: one DEALER keeping %d publishes in flight, unthrottled, in a process of its own at the lowest CPU priority (it stands for a client on another machine; the broker's work to refuse it is what is measured). %d servers spawned for the run", r.Size, f.PacedRate, f.Seconds, f.Seconds, f.Inflight, r.Servers)
 	if f.Limits != "" {
 		fmt.Fprintf(&b, ", the broker with its default limits (%s)", f.Limits)
 	}

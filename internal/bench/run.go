@@ -29,7 +29,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		if err := setup(ctx, &cfg, t.frontend(), n); err != nil {
 			return nil, err
 		}
-		return rep, runFlood(ctx, &cfg, t, n, rep)
+		return rep, runFlood(ctx, &cfg, t.(*clusterTarget), n, rep)
 	}
 	if !cfg.Echo {
 		if err := setup(ctx, &cfg, t.frontend(), n); err != nil {

@@ -14,7 +14,7 @@ import (
 // service when it can be read, stamped with the broker's time and Lamport
 // clock like any process's message.
 type refuser struct {
-	maxFrame int
+	maxFrame int // for the text of a too-large refusal
 	lamport  clock.Lamport
 	now      func() time.Time
 }
@@ -27,15 +27,12 @@ func (r *refuser) tooLarge(body []byte) []byte {
 	return r.reply(body, fmt.Sprintf("request too large: %d bytes, limit %d", len(body), r.maxFrame))
 }
 
-// reply encodes the refusal of body. A body within the max frame is
-// decoded with the servers' own decoder (bounded, hardened), which finds
-// the sender's clock wherever it is; a larger one is only peeked at for
-// its service and top-level clock.
+// reply encodes the refusal of body. The request is only peeked at for
+// its encoding, service and clock, and the reply written without building
+// maps: refusing must cost the broker far less than the flood costs its
+// sender.
 func (r *refuser) reply(body []byte, reason string) []byte {
 	m := wire.Peek(body)
-	if len(body) <= r.maxFrame {
-		m, _ = wire.Decode(body, r.maxFrame)
-	}
 	if m.Clock > 0 {
 		r.lamport.Observe(m.Clock)
 	}
@@ -43,10 +40,10 @@ func (r *refuser) reply(body []byte, reason string) []byte {
 	if service == "" {
 		service = "error"
 	}
-	now := r.now()
-	b, err := wire.Encode(m.Encoding, service, wire.ErrorData(reason), r.lamport.Tick(), float64(now.UnixNano())/1e9)
-	if err != nil { // not expected: the data are strings and numbers
-		b, _ = wire.Encode(wire.MsgPack, "error", wire.ErrorData(reason), r.lamport.Tick(), float64(now.UnixNano())/1e9)
+	now := float64(r.now().UnixNano()) / 1e9
+	b, err := wire.EncodeError(m.Encoding, service, reason, r.lamport.Tick(), now)
+	if err != nil { // not expected: strings and numbers always encode
+		b, _ = wire.Encode(wire.MsgPack, "error", wire.ErrorData(reason), r.lamport.Tick(), now)
 	}
 	return b
 }

@@ -3,6 +3,7 @@ package wire
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 
 	"github.com/vmihailenco/msgpack/v5"
 	"github.com/vmihailenco/msgpack/v5/msgpcode"
@@ -12,62 +13,74 @@ import (
 // has two or three.
 const peekKeys = 16
 
-// Peek reads the service and the top-level clock of a frame too large to
-// decode, so that a refusal can still name the request's service and
-// merge its clock. It walks the top-level map without building anything,
-// skipping the other values (nested ones too, within the decoder's depth
-// bound), so its work is linear in the frame and it allocates only keys
-// and scalars. Keys come in any order: Go's MessagePack writes maps
-// unordered and encoding/json sorts them, "data" first. The clock inside
-// "data" is not looked for; Service is "" when no string service was
-// found.
+// Peek reads only what a reply needs from a request it will not serve:
+// the encoding, the service ("" when there is no string service) and the
+// sender's clock, found by the same rule as Decode's. It walks the frame
+// without building it: other values, nested ones too (within the
+// decoder's depth bound), are skipped, so its work is linear in the frame
+// and it allocates only the few scalars it keeps. That makes it the cheap
+// way to answer a frame too large to decode, or a flood. Keys come in any
+// order: Go's MessagePack writes maps unordered and encoding/json sorts
+// them, "data" first.
 func Peek(frame []byte) Message {
-	if sniff(frame) == JSON {
-		return peekJSON(frame)
+	m := Message{Encoding: sniff(frame)}
+	top, data := map[string]any{}, map[string]any{}
+	if m.Encoding == JSON {
+		peekJSON(frame, top, data)
+	} else {
+		peekMsgPack(frame, top, data)
 	}
-	return peekMsgPack(frame)
+	m.Service, _ = AsString(top["service"])
+	m.Clock = findClock(top, data)
+	return m
 }
 
-// peekable are the top-level keys Peek reads.
-func peekable(key string) bool { return key == "service" || key == "clock" || key == "lamport_clock" }
+func peekable(key string) bool { return key == "service" || slices.Contains(clockKeys, key) }
 
-func (m *Message) peeked(key string, v any) {
-	if key == "service" {
-		m.Service, _ = AsString(v)
-		return
-	}
-	if n, ok := AsInt(v); ok && n > 0 && m.Clock == 0 {
-		m.Clock = uint64(n)
-	}
-}
-
-func peekMsgPack(frame []byte) Message {
-	m := Message{Encoding: MsgPack}
+func peekMsgPack(frame []byte, top, data map[string]any) {
 	d := msgpack.NewDecoder(bytes.NewReader(frame))
 	n, err := d.DecodeMapLen()
 	for i := 0; err == nil && i < min(n, peekKeys); i++ {
 		var key string
 		if key, err = d.DecodeString(); err != nil {
-			break
+			return
 		}
-		if !peekable(key) {
+		c, _ := d.PeekCode()
+		switch {
+		case key == "data" && isMap(c):
+			err = peekMsgPackData(d, data)
+		case peekable(key) && !isMap(c) && !isArray(c):
+			top[key], err = d.DecodeInterfaceLoose()
+		default:
 			err = skipMsgPack(d, 1)
-			continue
-		}
-		if c, _ := d.PeekCode(); isContainer(c) {
-			break
-		}
-		var v any
-		if v, err = d.DecodeInterfaceLoose(); err == nil {
-			m.peeked(key, v)
 		}
 	}
-	return m
 }
 
-func isContainer(c byte) bool {
-	return msgpcode.IsFixedMap(c) || c == msgpcode.Map16 || c == msgpcode.Map32 ||
-		msgpcode.IsFixedArray(c) || c == msgpcode.Array16 || c == msgpcode.Array32
+// peekMsgPackData keeps the clock entries of the data map.
+func peekMsgPackData(d *msgpack.Decoder, data map[string]any) error {
+	n, err := d.DecodeMapLen()
+	for i := 0; err == nil && i < n; i++ { // a declared length beyond the frame ends at its end
+		var key string
+		if key, err = d.DecodeString(); err != nil {
+			return err
+		}
+		c, _ := d.PeekCode()
+		if slices.Contains(clockKeys, key) && !isMap(c) && !isArray(c) {
+			data[key], err = d.DecodeInterfaceLoose()
+		} else {
+			err = skipMsgPack(d, 2)
+		}
+	}
+	return err
+}
+
+func isMap(c byte) bool {
+	return msgpcode.IsFixedMap(c) || c == msgpcode.Map16 || c == msgpcode.Map32
+}
+
+func isArray(c byte) bool {
+	return msgpcode.IsFixedArray(c) || c == msgpcode.Array16 || c == msgpcode.Array32
 }
 
 // skipMsgPack passes over one value. Containers are walked here, with the
@@ -83,13 +96,13 @@ func skipMsgPack(d *msgpack.Decoder, depth int) error {
 	}
 	entries := 0
 	switch {
-	case msgpcode.IsFixedMap(c) || c == msgpcode.Map16 || c == msgpcode.Map32:
+	case isMap(c):
 		n, err := d.DecodeMapLen()
 		if err != nil {
 			return err
 		}
 		entries = 2 * n
-	case msgpcode.IsFixedArray(c) || c == msgpcode.Array16 || c == msgpcode.Array32:
+	case isArray(c):
 		if entries, err = d.DecodeArrayLen(); err != nil {
 			return err
 		}
@@ -104,51 +117,106 @@ func skipMsgPack(d *msgpack.Decoder, depth int) error {
 	return nil
 }
 
-func peekJSON(frame []byte) Message {
-	m := Message{Encoding: JSON}
+func peekJSON(frame []byte, top, data map[string]any) {
 	d := json.NewDecoder(bytes.NewReader(frame))
 	d.UseNumber()
 	if tok, err := d.Token(); err != nil || tok != json.Delim('{') {
-		return m
+		return
 	}
 	for range peekKeys {
-		tok, err := d.Token()
-		key, ok := tok.(string)
-		if err != nil || !ok {
-			break
+		key, ok := jsonKey(d)
+		if !ok {
+			return
 		}
-		if !peekable(key) {
-			if skipJSON(d) != nil {
-				break
-			}
-			continue
+		var err error
+		switch {
+		case key == "data":
+			err = peekJSONData(d, data)
+		case peekable(key):
+			err = jsonScalar(d, top, key)
+		default:
+			err = skipJSON(d)
 		}
-		v, err := d.Token()
-		if _, nested := v.(json.Delim); err != nil || nested {
-			break
+		if err != nil {
+			return
 		}
-		m.peeked(key, v)
 	}
-	return m
+}
+
+// peekJSONData keeps the clock entries of the data value, when it is an
+// object, and passes over it.
+func peekJSONData(d *json.Decoder, data map[string]any) error {
+	tok, err := d.Token()
+	if err != nil {
+		return err
+	}
+	if tok != json.Delim('{') {
+		return skipJSONFrom(d, tok)
+	}
+	for {
+		key, ok := jsonKey(d)
+		if !ok {
+			return nil // the object's end, or an error the next read meets again
+		}
+		if slices.Contains(clockKeys, key) {
+			err = jsonScalar(d, data, key)
+		} else {
+			err = skipJSON(d)
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// jsonKey reads an object's next key; false at its end or on an error.
+func jsonKey(d *json.Decoder) (string, bool) {
+	tok, err := d.Token()
+	key, ok := tok.(string)
+	return key, err == nil && ok
+}
+
+// jsonScalar keeps the next value under key when it is not an object or
+// array (which is passed over).
+func jsonScalar(d *json.Decoder, into map[string]any, key string) error {
+	tok, err := d.Token()
+	if err != nil {
+		return err
+	}
+	if _, delim := tok.(json.Delim); delim {
+		return skipJSONFrom(d, tok)
+	}
+	into[key] = tok
+	return nil
 }
 
 // skipJSON passes over one value, token by token (encoding/json bounds
 // the nesting itself).
 func skipJSON(d *json.Decoder) error {
+	tok, err := d.Token()
+	if err != nil {
+		return err
+	}
+	return skipJSONFrom(d, tok)
+}
+
+// skipJSONFrom passes over the rest of the value whose first token was
+// tok.
+func skipJSONFrom(d *json.Decoder, tok json.Token) error {
 	open := 0
 	for {
-		tok, err := d.Token()
-		if err != nil {
-			return err
-		}
 		switch tok {
 		case json.Delim('{'), json.Delim('['):
 			open++
 		case json.Delim('}'), json.Delim(']'):
 			open--
 		}
-		if open == 0 {
+		if open <= 0 {
 			return nil
+		}
+		var err error
+		if tok, err = d.Token(); err != nil {
+			return err
 		}
 	}
 }
