@@ -2,11 +2,12 @@
 # The benchmark session behind BENCHMARKS.md (`make bench`): the echo bound
 # and the full cluster at 1, 8 and 64 clients, delivery latency at 1k msg/s,
 # a mixed workload, history with 1M posts stored, an empty replica's
-# catch-up from 1M events, a failover trial and the Go micro-benchmarks,
-# then the report. About 6 minutes on a 2-core machine.
+# catch-up from 1M events, a failover trial, fairness under a flood and the
+# Go micro-benchmarks, then the report. About 7 minutes on a 2-core machine.
 #
 # Environment: BENCH_DURATION (measured time of each load run, default 10s),
 # BENCH_FILL (posts stored for history and catch-up, default 1000000),
+# BENCH_FLOOD_DURATION (each phase of the flood run, default 30s),
 # BENCH_OUT (default BENCHMARKS.md), ZCHAT_BIN (default bin/zchat, rebuilt),
 # BENCH_KEEP=1 (keep the session's JSON reports and profiles; the path is
 # printed at the end).
@@ -14,6 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DUR=${BENCH_DURATION:-10s}
+FLOOD_DUR=${BENCH_FLOOD_DURATION:-30s}
 FILL=${BENCH_FILL:-1000000}
 OUT=${BENCH_OUT:-BENCHMARKS.md}
 BIN=${ZCHAT_BIN:-bin/zchat}
@@ -42,6 +44,10 @@ run() {
 	fi
 }
 
+# Every spawned broker gets its limits explicitly (internal/bench): none for
+# the load runs below, whose closed-loop clients send hundreds of requests/s
+# each on one connection, the defaults for the flood run.
+#
 # The transport bound (the same broker and clients, echo workers) and the
 # full cluster (3 servers), publish only, acknowledged after fsync on one
 # disk (--sync-replicas 0) or two (1). Each client count runs its echo
@@ -101,6 +107,20 @@ rm -rf "$WORK/fill"
 run failover --spawn --sync-replicas 1 --clients 8 --duration "$DUR" --kill coordinator --kill-after 3s \
 	--timeout 500ms --retries 10
 
+# Fairness: a client publishing at 20/s alone, then beside a DEALER keeping
+# 1000 requests in flight, against 3 servers behind a broker with its
+# default limits. The run prints its own section of the report.
+FLOOD=$WORK/flood.md
+echo ">> [$(($(date +%s) - START))s] zchat bench --spawn --flood --duration $FLOOD_DUR" >&2
+if ! "$BIN" --log-level warn bench --spawn --flood --duration "$FLOOD_DUR" >"$FLOOD" 2>"$WORK/err"; then
+	{
+		echo "## Fairness: one client floods the broker"
+		echo
+		echo "Not measured: $(tail -n 3 "$WORK/err" | tr '\n\t' '  ')"
+		echo
+	} >"$FLOOD"
+fi
+
 echo ">> [$(($(date +%s) - START))s] Go micro-benchmarks" >&2
 MICRO=$WORK/micro.txt
 {
@@ -112,6 +132,7 @@ MICRO=$WORK/micro.txt
 ELAPSED=$(($(date +%s) - START))
 {
 	cat "$WORK/report.md"
+	cat "$FLOOD"
 	echo "## Go micro-benchmarks"
 	echo
 	echo "The codec (\`internal/wire\`); the store's group commit, history query (100k events) and replicated-batch apply (\`internal/store\`)."

@@ -20,6 +20,7 @@ type BenchCmd struct {
 	Spawn        bool     `help:"Start a cluster of child processes on free ports (reference, broker, proxy, --servers servers) with a temporary data directory."`
 	Echo         bool     `help:"Measure the transport bound: the same broker in front of --servers echo workers that answer at once without decoding, storing or publishing."`
 	EchoRaw      bool     `help:"With --echo: workers answer in their receive loop, one request at a time, without the server's transport.Responder (the bound of libzmq and the broker alone)."`
+	Flood        bool     `help:"Fairness: one client publishing at --rate (default 20/s) measured alone, then beside a client flooding the broker (a DEALER with 1000 requests in flight); needs --spawn, whose broker gets its default limits. Prints a BENCHMARKS.md section."`
 	InProcess    bool     `name:"inproc" help:"With --echo: run the broker and echo workers in this process instead of as child processes."`
 	Servers      int      `default:"3" help:"Servers (or echo workers) to start."`
 	SyncReplicas int      `default:"0" help:"--sync-replicas of the spawned servers."`
@@ -53,6 +54,10 @@ type BenchCmd struct {
 
 	EchoWorker string `hidden:"" help:"Serve as an echo worker connected to this broker backend."`
 	EchoName   string `hidden:"" default:"echo" help:"Name in an echo worker's replies."`
+
+	FloodWorker  string `hidden:"" help:"Serve as the flooding client of --flood against this broker frontend."`
+	FloodUser    string `hidden:"" help:"User the flooding client posts as."`
+	FloodChannel string `hidden:"" help:"Channel the flooding client posts to."`
 }
 
 func (c *BenchCmd) Run(ctx context.Context, g *Globals) error {
@@ -62,6 +67,8 @@ func (c *BenchCmd) Run(ctx context.Context, g *Globals) error {
 		return bench.ServeEchoRaw(ctx, c.EchoWorker, c.EchoName)
 	case c.EchoWorker != "":
 		return bench.ServeEcho(ctx, c.EchoWorker, c.EchoName, log)
+	case c.FloodWorker != "":
+		return bench.ServeFlood(ctx, c.FloodWorker, c.FloodUser, c.FloodChannel, os.Stdout)
 	case c.Render != "":
 		return bench.RenderFile(c.Render, os.Stdout)
 	}
@@ -95,7 +102,7 @@ func (c *BenchCmd) config() (bench.Config, error) {
 		Broker: c.Broker, Proxy: c.Proxy, Clients: c.Clients, Mix: mix, Size: c.Size,
 		Duration: c.Duration, Requests: c.Requests, Warmup: c.Warmup, Subscribers: c.Subscribers,
 		Rate: c.Rate, Channels: c.Channels, HistoryLimit: c.HistoryLimit, Timeout: c.Timeout,
-		Retries: c.Retries, Echo: c.Echo, EchoRaw: c.EchoRaw, Label: c.Label, Args: os.Args[1:],
+		Retries: c.Retries, Echo: c.Echo, EchoRaw: c.EchoRaw, Flood: c.Flood, Label: c.Label, Args: os.Args[1:],
 	}
 	if c.Spawn || c.Echo {
 		exe, err := os.Executable()

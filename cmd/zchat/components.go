@@ -16,16 +16,24 @@ import (
 )
 
 // BrokerCmd runs the request broker.
+// Its limit defaults are broker.DefaultLimits (a test checks they agree).
 type BrokerCmd struct {
-	Frontend string `default:"tcp://*:5555" help:"ROUTER endpoint clients' REQ sockets connect to."`
-	Backend  string `default:"tcp://*:5556" help:"DEALER endpoint servers connect to."`
+	Frontend  string  `default:"tcp://*:5555" help:"ROUTER endpoint clients' REQ sockets connect to."`
+	Backend   string  `default:"tcp://*:5556" help:"DEALER endpoint servers connect to."`
+	RateLimit float64 `default:"100" help:"Requests per second each client connection may send on average; more get an immediate erro reply from the broker. 0 disables the limit."`
+	RateBurst int     `default:"200" help:"Requests a client connection may send at once above its rate (the token bucket's size)."`
+	MaxFrame  int     `default:"65536" help:"Largest request forwarded, bytes (keep it at the servers' --max-frame); larger ones get an erro reply, and a frame over 4 times this costs the sender its connection."`
 	MetricsFlag
 }
 
 func (c *BrokerCmd) Run(ctx context.Context, g *Globals) error {
 	log := g.Logger("broker")
+	limits := broker.Limits{RatePerSecond: c.RateLimit, Burst: c.RateBurst, MaxFrame: c.MaxFrame}
+	if c.MaxFrame < 1 {
+		return fmt.Errorf("--max-frame %d: want a positive number of bytes", c.MaxFrame)
+	}
 	return c.withMetrics(log, func(ep *metrics.Endpoint) error {
-		return broker.Run(ctx, broker.Config{Frontend: c.Frontend, Backend: c.Backend, Logger: log, Metrics: ep})
+		return broker.Run(ctx, broker.Config{Frontend: c.Frontend, Backend: c.Backend, Limits: limits, Logger: log, Metrics: ep})
 	})
 }
 

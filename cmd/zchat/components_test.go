@@ -4,6 +4,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/alecthomas/kong"
+
+	"zchat/internal/broker"
 )
 
 func TestUpTopology(t *testing.T) {
@@ -39,5 +43,22 @@ func TestUpTopology(t *testing.T) {
 		if got := strings.Join(specs[i].Args[1:], " "); got != tt.want {
 			t.Errorf("%s args:\n got %s\nwant %s", tt.child, got, tt.want)
 		}
+	}
+}
+
+// The broker's flag defaults are the package's DefaultLimits.
+func TestBrokerFlagDefaults(t *testing.T) {
+	var cli CLI
+	parser, err := kong.New(&cli, kong.Name("zchat"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := parser.Parse([]string{"broker"}); err != nil {
+		t.Fatal(err)
+	}
+	b := cli.Broker
+	got := broker.Limits{RatePerSecond: b.RateLimit, Burst: b.RateBurst, MaxFrame: b.MaxFrame}
+	if got != broker.DefaultLimits {
+		t.Errorf("flag defaults %+v, want broker.DefaultLimits %+v", got, broker.DefaultLimits)
 	}
 }

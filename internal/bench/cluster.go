@@ -53,7 +53,7 @@ func (c *clusterTarget) boot(ctx context.Context, cfg *Config) error {
 	}
 	infra := [][]string{
 		{"reference", "reference", "--bind", c.eps["reference"], "--data", filepath.Join(c.dir, "reference")},
-		{"broker", "broker", "--frontend", c.eps["frontend"], "--backend", c.eps["backend"]},
+		append([]string{"broker", "broker", "--frontend", c.eps["frontend"], "--backend", c.eps["backend"]}, c.cfg.brokerArgs()...),
 		{"proxy", "proxy", "--xsub", c.eps["xsub"], "--xpub", c.eps["xpub"]},
 	}
 	for _, a := range infra {

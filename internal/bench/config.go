@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"time"
+
+	"zchat/internal/broker"
 )
 
 // Config describes one benchmark run.
@@ -28,6 +31,7 @@ type Config struct {
 	Retries      int           // attempts after the first before a request counts as an error
 
 	Echo    bool         // measure the transport bound instead of a cluster
+	Flood   bool         // measure fairness: one paced client alone, then beside a flooder (flood.go)
 	EchoRaw bool         // echo workers without transport.Responder (one request at a time)
 	Spawn   *SpawnConfig // start a cluster (or, with Echo, the echo target) for the run
 
@@ -46,6 +50,12 @@ type SpawnConfig struct {
 	ServerEnv    []string // more environment variables (KEY=VALUE) for every server
 	DataDir      string   // parent of the data directories; "": a temporary one, removed after
 	InProcess    bool     // Echo only: run the broker and workers as goroutines of this process
+
+	// BrokerLimits are the spawned broker's limits, always passed
+	// explicitly; nil: no rate limit, since closed-loop clients send
+	// hundreds of requests/s each, far over the default per-connection
+	// rate (the flood run sets broker.DefaultLimits).
+	BrokerLimits *broker.Limits
 
 	Fill      int    // posts to store in every server's data directory before it starts
 	FillCache string // keep the filled database here for later runs; "": build it every time
@@ -100,6 +110,21 @@ func (c *Config) defaults() {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+	if c.Flood {
+		c.floodDefaults()
+	}
+}
+
+// floodDefaults: the paced client's rate, and a spawned broker with its
+// default limits, written out.
+func (c *Config) floodDefaults() {
+	if c.Rate <= 0 {
+		c.Rate = DefaultFloodRate
+	}
+	if c.Spawn != nil && c.Spawn.BrokerLimits == nil {
+		l := broker.DefaultLimits
+		c.Spawn.BrokerLimits = &l
+	}
 }
 
 func (c *Config) validate() error {
@@ -119,6 +144,18 @@ func (c *Config) validate() error {
 		return errors.New("spawning needs the zchat binary")
 	case c.Rate < 0:
 		return fmt.Errorf("rate %v: must not be negative", c.Rate)
+	case c.Flood && (c.Echo || s == nil || s.Fill > 0 || s.Catchup || s.Kill != ""):
+		return errors.New("--flood runs against a spawned cluster (--spawn), without --echo, --fill, --catchup or --kill")
 	}
 	return nil
+}
+
+// brokerArgs are the limit flags of the spawned broker.
+func (s *SpawnConfig) brokerArgs() []string {
+	l := broker.Limits{MaxFrame: broker.DefaultLimits.MaxFrame}
+	if s.BrokerLimits != nil {
+		l = *s.BrokerLimits
+	}
+	return []string{"--rate-limit", strconv.FormatFloat(l.RatePerSecond, 'g', -1, 64),
+		"--rate-burst", strconv.Itoa(l.Burst), "--max-frame", strconv.Itoa(l.MaxFrame)}
 }

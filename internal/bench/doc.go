@@ -19,6 +19,8 @@
 // transport's ceiling the real request path keeps.
 //
 // The package also pre-fills server data directories with a large history
-// (Fill), measures an empty replica's catch-up, runs failover trials, and
-// renders the JSON lines of several runs as BENCHMARKS.md.
+// (Fill), measures an empty replica's catch-up, runs failover trials and
+// the fairness run (Flood: a paced client alone, then beside a client
+// flooding the broker), and renders the JSON lines of several runs as
+// BENCHMARKS.md.
 package bench

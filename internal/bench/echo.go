@@ -130,15 +130,17 @@ func startEcho(ctx context.Context, cfg *Config) (*echoTarget, error) {
 		return nil, err
 	}
 	e := &echoTarget{spawned: s, front: s.eps["frontend"]}
-	if err := e.boot(ctx, cfg.Spawn.Servers, cfg.EchoRaw); err != nil {
+	if err := e.boot(ctx, cfg.Spawn, cfg.EchoRaw); err != nil {
 		e.stop()
 		return nil, err
 	}
 	return e, nil
 }
 
-func (e *echoTarget) boot(ctx context.Context, workers int, raw bool) error {
-	if err := e.start("broker", "broker", "--frontend", e.eps["frontend"], "--backend", e.eps["backend"]); err != nil {
+func (e *echoTarget) boot(ctx context.Context, sc *SpawnConfig, raw bool) error {
+	workers := sc.Servers
+	args := append([]string{"broker", "--frontend", e.eps["frontend"], "--backend", e.eps["backend"]}, sc.brokerArgs()...)
+	if err := e.start("broker", args...); err != nil {
 		return err
 	}
 	if err := e.waitDialable(ctx, []string{"broker"}, "frontend", "backend"); err != nil {
@@ -168,7 +170,11 @@ func startEchoInProcess(cfg *Config) (*echoTarget, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &echoTarget{front: front, cancel: cancel}
 	e.wg.Go(func() {
-		if err := broker.Run(ctx, broker.Config{Frontend: front, Backend: back, Logger: cfg.Logger}); err != nil {
+		bc := broker.Config{Frontend: front, Backend: back, Logger: cfg.Logger}
+		if l := cfg.Spawn.BrokerLimits; l != nil {
+			bc.Limits = *l
+		}
+		if err := broker.Run(ctx, bc); err != nil {
 			cfg.Logger.Error("echo broker", "err", err)
 		}
 	})

@@ -58,8 +58,10 @@ func orderedNames(m map[string]sampled) []string {
 			out = append(out, serverName(i))
 		}
 	}
-	if _, ok := m["bench"]; ok {
-		out = append(out, "bench")
+	for _, n := range []string{"flooder", "bench"} {
+		if _, ok := m[n]; ok {
+			out = append(out, n)
+		}
 	}
 	return out
 }

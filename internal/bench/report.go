@@ -53,6 +53,7 @@ type Report struct {
 	ErrorSamples []string               `json:"error_samples,omitempty"`
 	Catchup      *Catchup               `json:"catchup,omitempty"`
 	Failover     *Failover              `json:"failover,omitempty"`
+	Flood        *Flood                 `json:"flood,omitempty"`
 	Profile      string                 `json:"profile,omitempty"`  // file with the perf report
 	Counters     map[string]int64       `json:"counters,omitempty"` // perf stat of the servers over the measured span
 	Syscalls     map[string]SyscallTime `json:"syscalls,omitempty"` // perf trace of the servers' I/O over the measured span
@@ -166,6 +167,10 @@ func (r *Report) WriteJSON(w io.Writer) error {
 // WriteText prints the report for a person.
 func (r *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
+	if r.Flood != nil {
+		_, err := io.WriteString(w, r.Flood.Markdown(r))
+		return err
+	}
 	if r.Catchup == nil {
 		r.writeLoad(&b)
 	}

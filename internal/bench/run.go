@@ -24,6 +24,13 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.Spawn != nil && cfg.Spawn.Catchup {
 		return rep, runCatchup(ctx, &cfg, t.(*clusterTarget), rep)
 	}
+	if cfg.Flood {
+		n = newNames(cfg.Prefix, 2, 1) // the paced client and the flooder, one channel
+		if err := setup(ctx, &cfg, t.frontend(), n); err != nil {
+			return nil, err
+		}
+		return rep, runFlood(ctx, &cfg, t.(*clusterTarget), n, rep)
+	}
 	if !cfg.Echo {
 		if err := setup(ctx, &cfg, t.frontend(), n); err != nil {
 			return nil, err

@@ -39,7 +39,9 @@ func freeEndpoint(t *testing.T) string {
 }
 
 // startBroker runs the broker until the test ends and returns its
-// endpoints.
+// endpoints. Its max frame is the default but it has no rate limit: these
+// tests' closed-loop clients send hundreds of requests a second on one
+// connection (limits_test.go tests the limits).
 func startBroker(t *testing.T) (front, back string) {
 	t.Helper()
 	front, back = freeEndpoint(t), freeEndpoint(t)

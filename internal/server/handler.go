@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"sync/atomic"
 
 	"zchat"
@@ -126,7 +127,10 @@ func replyService(m wire.Message) string {
 }
 
 // failure turns an error into the standard error reply data, keeping
-// internal details out of user-facing text.
+// internal details out of user-facing text: an unexpected error (storage,
+// replication) may name files, peers or SQL, so the client gets only a
+// short random reference, which the error log line carries beside the full
+// error for an operator to find.
 func (h *Handler) failure(err error) map[string]any {
 	var fe *wire.FieldError
 	switch {
@@ -135,8 +139,9 @@ func (h *Handler) failure(err error) map[string]any {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return wire.ErrorData("request timed out on the server: " + err.Error())
 	}
-	h.Log.Error("request failed", "err", err)
-	return wire.ErrorData("internal error: " + err.Error())
+	ref := fmt.Sprintf("%08x", rand.Uint32())
+	h.Log.Error("request failed", "ref", ref, "err", err)
+	return wire.ErrorData("internal error (ref " + ref + ")")
 }
 
 func isDomainError(err error) bool {

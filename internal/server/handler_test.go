@@ -1,8 +1,11 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"log/slog"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -143,5 +146,29 @@ func TestGarbageAndJSON(t *testing.T) {
 	}
 	if h.Lamport.Now() <= 7 {
 		t.Errorf("Lamport clock %d did not merge the request's 7", h.Lamport.Now())
+	}
+}
+
+// An unexpected error reaches the client only as a reference; the error
+// log line carries the same reference beside the full error.
+func TestInternalErrorAnswersWithReference(t *testing.T) {
+	var logged bytes.Buffer
+	h := &Handler{Log: slog.New(slog.NewTextHandler(&logged, nil))}
+	secret := errors.New("store: pwrite /var/lib/zchat/s1/events.db: input/output error")
+	data := h.failure(secret)
+	desc, _ := data["description"].(string)
+	m := regexp.MustCompile(`^internal error \(ref ([0-9a-f]{8})\)$`).FindStringSubmatch(desc)
+	if m == nil {
+		t.Fatalf("description %q: want internal error (ref xxxxxxxx)", desc)
+	}
+	if data["message"] != desc || data["status"] != wire.StatusError {
+		t.Errorf("reply data %v: want status erro and the text in message too", data)
+	}
+	line := logged.String()
+	if !strings.Contains(line, "ref="+m[1]) || !strings.Contains(line, "input/output error") {
+		t.Errorf("log line %q lacks the reference %s or the error", line, m[1])
+	}
+	if again, _ := h.failure(secret)["description"].(string); again == desc {
+		t.Errorf("two failures share the reference %q", desc)
 	}
 }

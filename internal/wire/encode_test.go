@@ -2,6 +2,7 @@ package wire
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 )
 
@@ -102,5 +103,26 @@ func TestEncodePublication(t *testing.T) {
 	}
 	if n, ok := AsInt(got["clock"]); !ok || n != 12 {
 		t.Errorf("clock = %#v", got["clock"])
+	}
+}
+
+// EncodeError writes what Encode makes of ErrorData, in both encodings.
+func TestEncodeErrorMatchesEncode(t *testing.T) {
+	for _, enc := range []Encoding{MsgPack, JSON} {
+		fast, err := EncodeError(enc, "publish", `rate limited, "retry" after 3 ms`, 42, 1.7e9+0.25)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slow, err := Encode(enc, "publish", ErrorData(`rate limited, "retry" after 3 ms`), 42, 1.7e9+0.25)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, want := unpack(t, enc, fast), unpack(t, enc, slow)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("encoding %v:\n got %v\nwant %v", enc, got, want)
+		}
+		if m := mustDecode(t, fast); m.Encoding != enc || m.Clock != 42 {
+			t.Errorf("encoding %v: decoded as %v with clock %d", enc, m.Encoding, m.Clock)
+		}
 	}
 }

@@ -18,6 +18,9 @@ type Options struct {
 	// silent for Heartbeat.Timeout is disconnected, and peers are told to
 	// drop us after Heartbeat.TTL of silence.
 	Heartbeat Heartbeat
+	// MaxFrame is ZMQ_MAXMSGSIZE: libzmq disconnects a peer that sends a
+	// larger frame before buffering it. 0 keeps libzmq's default (no limit).
+	MaxFrame int64
 }
 
 // Heartbeat configures ZMTP heartbeats; the zero value disables them.
@@ -63,6 +66,7 @@ func Apply(s *zmq.Socket, opts Options) error {
 		{"heartbeat_ivl", opts.Heartbeat.Interval == 0, func() error { return s.SetHeartbeatIvl(opts.Heartbeat.Interval) }},
 		{"heartbeat_timeout", opts.Heartbeat.Timeout == 0, func() error { return s.SetHeartbeatTimeout(opts.Heartbeat.Timeout) }},
 		{"heartbeat_ttl", opts.Heartbeat.TTL == 0, func() error { return s.SetHeartbeatTtl(opts.Heartbeat.TTL) }},
+		{"maxmsgsize", opts.MaxFrame == 0, func() error { return s.SetMaxmsgsize(opts.MaxFrame) }},
 	}
 	for _, st := range steps {
 		if st.skip {
