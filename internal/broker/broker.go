@@ -4,6 +4,10 @@
 // round-robin over the connected servers and routes replies back by the
 // ROUTER's identity envelope.
 //
+// The backend accepts only the cluster's members (Config.Cluster): a
+// server that connects there is sent clients' requests. The frontend
+// stays open to every client.
+//
 // Both sockets send ZMTP heartbeats: a server that dies or stops (SIGSTOP)
 // is disconnected within about a second, after which the DEALER no longer
 // routes requests to it. Requests already queued to that server are lost;
@@ -20,6 +24,7 @@ import (
 
 	zmq "github.com/pebbe/zmq4"
 
+	"zchat/internal/auth"
 	"zchat/internal/metrics"
 	"zchat/internal/zmqx"
 )
@@ -30,6 +35,10 @@ type Config struct {
 	Backend  string // DEALER endpoint for servers, e.g. tcp://*:5556
 	Logger   *slog.Logger
 	Metrics  *metrics.Endpoint // nil: no metrics
+
+	// Cluster says who may connect to the backend, where clients'
+	// requests go: the cluster's members (the zero value: anyone).
+	Cluster auth.Cluster
 }
 
 // socketOptions bound memory per peer (10k messages of a few hundred bytes)
@@ -47,7 +56,7 @@ func Run(ctx context.Context, cfg Config) error {
 	return zmqx.Relay{
 		Name:    "broker",
 		Front:   zmqx.Side{Type: zmq.ROUTER, Endpoint: cfg.Frontend},
-		Back:    zmqx.Side{Type: zmq.DEALER, Endpoint: cfg.Backend},
+		Back:    zmqx.Side{Type: zmq.DEALER, Endpoint: cfg.Backend, Secure: cfg.Cluster.Server},
 		Options: socketOptions, Logger: cfg.Logger,
 		Observe: observe, Forwarding: forwarding,
 	}.Run(ctx)
