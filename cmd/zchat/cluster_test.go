@@ -99,3 +99,26 @@ func loggerTo(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w,
 func cleanEnv() []string {
 	return slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "ZCHAT_") })
 }
+
+// zchat status is a member: with the cluster's key it surveys the
+// servers; with another cluster's key the reference does not answer it.
+func TestStatusNeedsTheClusterKey(t *testing.T) {
+	c := testcluster.Start(t, testcluster.Options{Servers: 1, LogLevel: "info"})
+	status := func(key string) (string, error) {
+		cmd := exec.Command(c.Binary(), "status", "--reference", c.Reference(), "--cluster-key", key, "--json", "--timeout", "2s")
+		cmd.Env = cleanEnv()
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	out, err := status(c.ClusterKeyFile())
+	if err != nil || !strings.Contains(out, `"server": "s1"`) {
+		t.Fatalf("status with the cluster key: %v\n%s", err, out)
+	}
+	other := filepath.Join(t.TempDir(), "other.key")
+	if _, err := auth.WriteNewKeyFile(other); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := status(other); err == nil || !strings.Contains(out, "no reply") {
+		t.Fatalf("status with another key: %v\n%s", err, out)
+	}
+}
