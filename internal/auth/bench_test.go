@@ -37,21 +37,26 @@ func benchLink(b *testing.B, cluster Cluster) {
 	if err := srv.Bind(ep); err != nil {
 		b.Fatal(err)
 	}
-	done := make(chan struct{})
+	stop, done := make(chan struct{}), make(chan struct{})
 	go func() { // srv is owned by this goroutine until done
 		defer close(done)
-		srv.SetRcvtimeo(200 * time.Millisecond) // ends the loop once the client is done
+		srv.SetRcvtimeo(100 * time.Millisecond) // to look at stop
 		for {
-			frames, err := srv.RecvMessageBytes(0)
-			if err != nil {
+			select {
+			case <-stop:
 				return
+			default:
 			}
-			srv.SendMessage(frames)
+			if frames, err := srv.RecvMessageBytes(0); err == nil {
+				srv.SendMessage(frames)
+			}
 		}
 	}()
+	defer func() { close(stop); <-done }()
 	cli, _ := zmq.NewSocket(zmq.DEALER)
 	defer cli.Close()
 	cli.SetLinger(0)
+	cli.SetRcvtimeo(10 * time.Second) // a lost reply fails the run instead of hanging it
 	if err := cluster.Client(cli); err != nil {
 		b.Fatal(err)
 	}
@@ -74,5 +79,4 @@ func benchLink(b *testing.B, cluster Cluster) {
 		got++
 	}
 	b.StopTimer()
-	<-done
 }
