@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"time"
 
@@ -48,6 +49,8 @@ type BenchCmd struct {
 	KillAfter time.Duration `default:"3s" help:"When --kill strikes, from the start of the measurement."`
 	Perf      string        `type:"path" help:"With --spawn: write a perf CPU profile of the servers during the measurement to this file."`
 
+	InsecureCluster bool `help:"With --spawn or --echo: run the spawned member links open instead of with a cluster key made for the run (to measure what authentication costs)."`
+
 	JSON   bool   `help:"Print one JSON object at the end instead of text."`
 	Label  string `help:"Free text carried into the report."`
 	Render string `type:"existingfile" help:"Print BENCHMARKS.md from a file of earlier --json reports (one per line) instead of running."`
@@ -58,15 +61,14 @@ type BenchCmd struct {
 	FloodWorker  string `hidden:"" help:"Serve as the flooding client of --flood against this broker frontend."`
 	FloodUser    string `hidden:"" help:"User the flooding client posts as."`
 	FloodChannel string `hidden:"" help:"Channel the flooding client posts to."`
+	EchoKey      string `hidden:"" type:"path" help:"An echo worker's cluster key file (none: the backend is open)."`
 }
 
 func (c *BenchCmd) Run(ctx context.Context, g *Globals) error {
 	log := g.Logger("bench")
 	switch {
-	case c.EchoWorker != "" && c.EchoRaw:
-		return bench.ServeEchoRaw(ctx, c.EchoWorker, c.EchoName)
 	case c.EchoWorker != "":
-		return bench.ServeEcho(ctx, c.EchoWorker, c.EchoName, log)
+		return c.serveEcho(ctx, log)
 	case c.FloodWorker != "":
 		return bench.ServeFlood(ctx, c.FloodWorker, c.FloodUser, c.FloodChannel, os.Stdout)
 	case c.Render != "":
@@ -88,6 +90,19 @@ func (c *BenchCmd) Run(ctx context.Context, g *Globals) error {
 		return rep.WriteJSON(os.Stdout)
 	}
 	return rep.WriteText(os.Stdout)
+}
+
+// serveEcho runs an echo worker, a member of the spawning bench's cluster.
+func (c *BenchCmd) serveEcho(ctx context.Context, log *slog.Logger) error {
+	flags := ClusterFlags{ClusterKey: c.EchoKey, InsecureCluster: c.EchoKey == ""}
+	cluster, err := flags.cluster(slog.New(slog.DiscardHandler)) // the spawner chose open or not
+	if err != nil {
+		return err
+	}
+	if c.EchoRaw {
+		return bench.ServeEchoRaw(ctx, c.EchoWorker, c.EchoName, cluster)
+	}
+	return bench.ServeEcho(ctx, c.EchoWorker, c.EchoName, cluster, log)
 }
 
 func (c *BenchCmd) config() (bench.Config, error) {
@@ -113,6 +128,7 @@ func (c *BenchCmd) config() (bench.Config, error) {
 			Exe: exe, Servers: c.Servers, SyncReplicas: c.SyncReplicas, ServerArgs: c.ServerArg, ServerEnv: c.ServerEnv,
 			DataDir: c.Data, InProcess: c.InProcess, Fill: c.Fill, FillCache: c.FillCache,
 			Catchup: c.Catchup, Kill: c.Kill, KillAfter: c.KillAfter, Perf: c.Perf,
+			InsecureCluster: c.InsecureCluster,
 		}
 	}
 	return cfg, nil

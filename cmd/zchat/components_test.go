@@ -11,7 +11,8 @@ import (
 )
 
 func TestUpTopology(t *testing.T) {
-	top := topology{exe: "/bin/zchat", data: "/d", servers: 2, bots: 1, base: 6000, global: []string{"--log-level=info"}}
+	top := topology{exe: "/bin/zchat", data: "/d", servers: 2, bots: 1, base: 6000, global: []string{"--log-level=info"},
+		member: []string{"--cluster-key", "/d/cluster.key"}}
 	specs := top.specs()
 	var names []string
 	for _, s := range specs {
@@ -30,13 +31,13 @@ func TestUpTopology(t *testing.T) {
 		child string
 		want  string
 	}{
-		{"reference", "reference --bind tcp://127.0.0.1:6004 --data /d/reference"},
-		{"broker", "broker --frontend tcp://127.0.0.1:6000 --backend tcp://127.0.0.1:6001"},
-		{"proxy", "proxy --xsub tcp://127.0.0.1:6002 --xpub tcp://127.0.0.1:6003"},
+		{"reference", "reference --bind tcp://127.0.0.1:6004 --data /d/reference --cluster-key /d/cluster.key"},
+		{"broker", "broker --frontend tcp://127.0.0.1:6000 --backend tcp://127.0.0.1:6001 --cluster-key /d/cluster.key"},
+		{"proxy", "proxy --xsub tcp://127.0.0.1:6002 --xpub tcp://127.0.0.1:6003 --cluster-key /d/cluster.key"},
 		{"s2", "server --name s2 --data /d/s2 --broker tcp://127.0.0.1:6001 --proxy tcp://127.0.0.1:6002" +
 			" --proxy-sub tcp://127.0.0.1:6003 --reference tcp://127.0.0.1:6004" +
-			" --peer-bind tcp://127.0.0.1:6007 --advertise tcp://127.0.0.1:6007"},
-		{"b1", "bot --broker tcp://127.0.0.1:6000 --proxy tcp://127.0.0.1:6003"},
+			" --peer-bind tcp://127.0.0.1:6007 --advertise tcp://127.0.0.1:6007 --cluster-key /d/cluster.key"},
+		{"b1", "bot --broker tcp://127.0.0.1:6000 --proxy tcp://127.0.0.1:6003"}, // a client: no key
 	}
 	for _, tt := range tests {
 		i := slices.Index(names, tt.child)

@@ -28,6 +28,7 @@ type CLI struct {
 	Server    ServerCmd    `cmd:"" help:"Run a chat server replica."`
 	Status    StatusCmd    `cmd:"" help:"Show every server's coordinator, clock and peers, and whether they agree."`
 	Health    HealthCmd    `cmd:"" help:"Ask a component's /healthz (its --metrics address); exit 1 unless healthy. For container health checks."`
+	Keygen    KeygenCmd    `cmd:"" help:"Write a new cluster key: the file every member (broker, proxy, reference, servers, status) needs."`
 
 	Login    LoginCmd    `cmd:"" help:"Log in as a user (registers the name)."`
 	Users    UsersCmd    `cmd:"" help:"List registered users."`

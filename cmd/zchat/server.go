@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"zchat"
+	"zchat/internal/auth"
 	"zchat/internal/metrics"
 	"zchat/internal/server"
 )
@@ -31,6 +32,7 @@ type ServerCmd struct {
 	SyncReplicas int           `default:"0" help:"Acknowledge a write only after this many peers have committed it."`
 	SyncTimeout  time.Duration `default:"2s" help:"How long to wait for --sync-replicas peers before answering erro."`
 	MetricsFlag
+	ClusterFlags
 }
 
 func (c *ServerCmd) Run(ctx context.Context, g *Globals) error {
@@ -40,19 +42,23 @@ func (c *ServerCmd) Run(ctx context.Context, g *Globals) error {
 	}
 	defer release()
 	log := g.Logger("server")
+	cluster, err := c.cluster(log.With("server", name))
+	if err != nil {
+		return err
+	}
 	err = c.withMetrics(log.With("server", name), func(ep *metrics.Endpoint) error {
-		return c.run(ctx, name, dir, log, ep)
+		return c.run(ctx, name, dir, log, ep, cluster)
 	})
 	flushZMQ(log.With("server", name))
 	return err
 }
 
-func (c *ServerCmd) run(ctx context.Context, name, dir string, log *slog.Logger, ep *metrics.Endpoint) error {
+func (c *ServerCmd) run(ctx context.Context, name, dir string, log *slog.Logger, ep *metrics.Endpoint, cluster auth.Cluster) error {
 	return server.Run(ctx, server.Config{
 		Name: name, DataDir: dir, Broker: c.Broker, Proxy: c.Proxy, ProxySub: c.ProxySub,
 		Reference: c.Reference, PeerBind: c.PeerBind, Advertise: c.Advertise,
 		Limits:    zchat.Limits{MaxFrame: c.MaxFrame, MaxName: c.MaxName, MaxMessage: c.MaxMessage},
 		ClockSkew: c.ClockSkew, SlewRate: c.SlewRate, MaxClockStep: c.MaxClockStep, Heartbeat: c.Heartbeat,
-		SyncReplicas: c.SyncReplicas, SyncTimeout: c.SyncTimeout, Logger: log, Metrics: ep,
+		SyncReplicas: c.SyncReplicas, SyncTimeout: c.SyncTimeout, Logger: log, Metrics: ep, Cluster: cluster,
 	})
 }

@@ -54,7 +54,7 @@ func runCatchup(ctx context.Context, cfg *Config, c *clusterTarget, rep *Report)
 
 // filled is how many FillOrigin events server name holds, from its status.
 func (c *clusterTarget) filled(name string) (int64, error) {
-	m, err := ask(c.eps["peer:"+name], "status", nil, time.Second)
+	m, err := c.askPeer(name, "status", time.Second)
 	if err != nil {
 		return 0, err
 	}

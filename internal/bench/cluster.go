@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"zchat/internal/wire"
 )
 
 // clusterTarget is a whole cluster of child processes: reference, broker,
@@ -57,7 +59,7 @@ func (c *clusterTarget) boot(ctx context.Context, cfg *Config) error {
 		{"proxy", "proxy", "--xsub", c.eps["xsub"], "--xpub", c.eps["xpub"]},
 	}
 	for _, a := range infra {
-		if err := c.start(a[0], a[1:]...); err != nil {
+		if err := c.start(a[0], append(a[1:], c.members.args()...)...); err != nil {
 			return err
 		}
 	}
@@ -97,12 +99,18 @@ func (c *clusterTarget) fill(ctx context.Context, cfg *Config, servers []string)
 
 func (c *clusterTarget) dataDir(name string) string { return filepath.Join(c.dir, name) }
 
+// askPeer asks server name's peer endpoint, as a member.
+func (c *clusterTarget) askPeer(name, service string, timeout time.Duration) (wire.Message, error) {
+	return askAs(c.members.cluster, c.eps["peer:"+name], service, nil, timeout)
+}
+
 func (c *clusterTarget) startServer(name string) error {
 	peer := c.eps["peer:"+name]
 	args := []string{"server", "--name", name, "--data", c.dataDir(name),
 		"--broker", c.eps["backend"], "--proxy", c.eps["xsub"], "--proxy-sub", c.eps["xpub"],
 		"--reference", c.eps["reference"], "--peer-bind", peer, "--advertise", peer,
 		"--sync-replicas", strconv.Itoa(c.cfg.SyncReplicas)}
+	args = append(args, c.members.args()...)
 	return c.startEnv(name, c.cfg.ServerEnv, append(args, c.cfg.ServerArgs...)...)
 }
 
@@ -140,7 +148,7 @@ func (c *clusterTarget) waitPeers(ctx context.Context, name string, want int) er
 		if err := c.alive(name); err != nil {
 			return false, err
 		}
-		m, err := ask(c.eps["peer:"+name], "status", nil, 500*time.Millisecond)
+		m, err := c.askPeer(name, "status", 500*time.Millisecond)
 		if err != nil {
 			return false, err
 		}

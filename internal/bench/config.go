@@ -68,6 +68,10 @@ type SpawnConfig struct {
 	KillAfter time.Duration // when, from the start of the measurement
 
 	Perf string // write a perf CPU profile of the servers during the measurement here
+
+	// InsecureCluster runs the member links open instead of with a key
+	// made for the run, to measure what authentication costs.
+	InsecureCluster bool
 }
 
 // Defaults for the fields a caller leaves zero.

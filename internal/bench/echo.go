@@ -9,6 +9,7 @@ import (
 
 	zmq "github.com/pebbe/zmq4"
 
+	"zchat/internal/auth"
 	"zchat/internal/broker"
 	"zchat/internal/transport"
 	"zchat/internal/wire"
@@ -29,10 +30,11 @@ func cannedReply(name string) ([]byte, error) {
 }
 
 // ServeEcho connects a DEALER to a broker's backend with the socket
-// options of a server and answers every request at once with a canned
-// reply, without decoding it, through the same transport.Responder (many
-// requests in flight) as a server. It returns when ctx ends.
-func ServeEcho(ctx context.Context, backend, name string, log *slog.Logger) error {
+// options of a server (a member of cluster) and answers every request at
+// once with a canned reply, without decoding it, through the same
+// transport.Responder (many requests in flight) as a server. It returns
+// when ctx ends.
+func ServeEcho(ctx context.Context, backend, name string, cluster auth.Cluster, log *slog.Logger) error {
 	canned, err := cannedReply(name)
 	if err != nil {
 		return err
@@ -44,6 +46,10 @@ func ServeEcho(ctx context.Context, backend, name string, log *slog.Logger) erro
 	transport.SetLiveness(sock)
 	sock.SetRcvhwm(echoHWM)
 	sock.SetSndhwm(echoHWM)
+	if err := cluster.Client(sock); err != nil {
+		sock.Close()
+		return err
+	}
 	if err := sock.Connect(backend); err != nil {
 		sock.Close()
 		return fmt.Errorf("connect %s: %w", backend, err)
@@ -57,7 +63,7 @@ func ServeEcho(ctx context.Context, backend, name string, log *slog.Logger) erro
 // receives a request and sends the canned reply in the same loop, one at a
 // time. Comparing it with ServeEcho shows what the Responder's handoffs
 // (a goroutine per request, replies through a Go channel) cost.
-func ServeEchoRaw(ctx context.Context, backend, name string) error {
+func ServeEchoRaw(ctx context.Context, backend, name string, cluster auth.Cluster) error {
 	canned, err := cannedReply(name)
 	if err != nil {
 		return err
@@ -71,6 +77,9 @@ func ServeEchoRaw(ctx context.Context, backend, name string) error {
 	sock.SetRcvhwm(echoHWM)
 	sock.SetSndhwm(echoHWM)
 	sock.SetRcvtimeo(100 * time.Millisecond)
+	if err := cluster.Client(sock); err != nil {
+		return err
+	}
 	if err := sock.Connect(backend); err != nil {
 		return fmt.Errorf("connect %s: %w", backend, err)
 	}
@@ -86,11 +95,11 @@ func ServeEchoRaw(ctx context.Context, backend, name string) error {
 }
 
 // serveEcho runs the echo worker of cfg's kind.
-func serveEcho(ctx context.Context, raw bool, backend, name string, log *slog.Logger) error {
+func serveEcho(ctx context.Context, raw bool, backend, name string, cluster auth.Cluster, log *slog.Logger) error {
 	if raw {
-		return ServeEchoRaw(ctx, backend, name)
+		return ServeEchoRaw(ctx, backend, name, cluster)
 	}
-	return ServeEcho(ctx, backend, name, log)
+	return ServeEcho(ctx, backend, name, cluster, log)
 }
 
 // echoTarget is a broker with echo workers behind it: child processes
@@ -140,6 +149,7 @@ func startEcho(ctx context.Context, cfg *Config) (*echoTarget, error) {
 func (e *echoTarget) boot(ctx context.Context, sc *SpawnConfig, raw bool) error {
 	workers := sc.Servers
 	args := append([]string{"broker", "--frontend", e.eps["frontend"], "--backend", e.eps["backend"]}, sc.brokerArgs()...)
+	args = append(args, e.members.args()...)
 	if err := e.start("broker", args...); err != nil {
 		return err
 	}
@@ -147,7 +157,7 @@ func (e *echoTarget) boot(ctx context.Context, sc *SpawnConfig, raw bool) error 
 		return err
 	}
 	for i := 1; i <= workers; i++ {
-		args := []string{"bench", "--echo-worker", e.eps["backend"], "--echo-name", serverName(i)}
+		args := append([]string{"bench", "--echo-worker", e.eps["backend"], "--echo-name", serverName(i)}, e.members.echoArgs()...)
 		if raw {
 			args = append(args, "--echo-raw")
 		}
@@ -167,10 +177,14 @@ func startEchoInProcess(cfg *Config) (*echoTarget, error) {
 	if err != nil {
 		return nil, err
 	}
+	cluster, err := inProcessMembers(cfg.Spawn.InsecureCluster)
+	if err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &echoTarget{front: front, cancel: cancel}
 	e.wg.Go(func() {
-		bc := broker.Config{Frontend: front, Backend: back, Logger: cfg.Logger}
+		bc := broker.Config{Frontend: front, Backend: back, Logger: cfg.Logger, Cluster: cluster}
 		if l := cfg.Spawn.BrokerLimits; l != nil {
 			bc.Limits = *l
 		}
@@ -180,7 +194,7 @@ func startEchoInProcess(cfg *Config) (*echoTarget, error) {
 	})
 	for i := 1; i <= cfg.Spawn.Servers; i++ {
 		e.wg.Go(func() {
-			if err := serveEcho(ctx, cfg.EchoRaw, back, serverName(i), cfg.Logger); err != nil {
+			if err := serveEcho(ctx, cfg.EchoRaw, back, serverName(i), cluster, cfg.Logger); err != nil {
 				cfg.Logger.Error("echo worker", "err", err)
 			}
 		})

@@ -70,8 +70,8 @@ func (k *killTrial) finish() {
 // coordinator asks the running servers who the coordinator is.
 func (c *clusterTarget) coordinator() string {
 	for _, np := range c.processes() {
-		if ep, ok := c.eps["peer:"+np.name]; ok {
-			if m, err := ask(ep, "status", nil, 500*time.Millisecond); err == nil {
+		if _, ok := c.eps["peer:"+np.name]; ok {
+			if m, err := c.askPeer(np.name, "status", 500*time.Millisecond); err == nil {
 				if name, _ := m.OptString("coordinator"); name != "" {
 					return name
 				}

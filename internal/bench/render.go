@@ -191,6 +191,9 @@ func notes(r *Report) string {
 	if r.SyncReplicas > 0 {
 		n = append(n, fmt.Sprintf("--sync-replicas %d", r.SyncReplicas))
 	}
+	if r.Insecure {
+		n = append(n, "member links open (--insecure-cluster)")
+	}
 	return strings.Join(n, "; ")
 }
 

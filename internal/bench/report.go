@@ -26,7 +26,8 @@ type Report struct {
 	Size         int      `json:"size"`
 	Rate         float64  `json:"rate,omitempty"`
 	Fill         int      `json:"fill,omitempty"`
-	LoadAvg      string   `json:"loadavg,omitempty"` // of the machine when the run began
+	Insecure     bool     `json:"insecure_cluster,omitempty"` // member links open, not CURVE
+	LoadAvg      string   `json:"loadavg,omitempty"`          // of the machine when the run began
 
 	Requests   int64   `json:"requests"`
 	Errors     int64   `json:"errors"`
@@ -181,6 +182,9 @@ func (r *Report) WriteText(w io.Writer) error {
 
 func (r *Report) writeLoad(b *strings.Builder) {
 	fmt.Fprintf(b, "target %s, %d clients, mix %s, %d-byte messages", r.Target, r.Clients, r.Mix, r.Size)
+	if r.Insecure {
+		b.WriteString(", member links open (--insecure-cluster)")
+	}
 	if r.Rate > 0 {
 		fmt.Fprintf(b, ", rate limit %.0f/s", r.Rate)
 	}

@@ -60,6 +60,7 @@ func newReport(cfg *Config) *Report {
 	}
 	if s := cfg.Spawn; s != nil {
 		r.Target, r.Servers, r.SyncReplicas, r.Fill, r.ServerEnv = "spawned", s.Servers, s.SyncReplicas, s.Fill, s.ServerEnv
+		r.Insecure = s.InsecureCluster
 	}
 	if cfg.Echo {
 		r.Target, r.Subscribers = "echo", 0

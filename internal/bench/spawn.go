@@ -28,6 +28,7 @@ type spawned struct {
 	removeDir bool
 	log       *slog.Logger
 	eps       map[string]string // endpoint by role: frontend, backend, xsub, xpub, reference, peer:sN
+	members   members           // how the children and we secure member links
 	mu        sync.Mutex
 	procs     map[string]*cluster.Proc
 	order     []string
@@ -45,6 +46,11 @@ func newSpawned(sc *SpawnConfig, log *slog.Logger, roles ...string) (*spawned, e
 	if err := os.MkdirAll(filepath.Join(s.dir, "logs"), 0o755); err != nil {
 		return nil, err
 	}
+	m, err := newMembers(sc.InsecureCluster, filepath.Join(s.dir, "cluster.key"))
+	if err != nil {
+		return nil, err
+	}
+	s.members = m
 	for _, role := range roles {
 		ep, err := freeEndpoint()
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	zmq "github.com/pebbe/zmq4"
 
+	"zchat/internal/auth"
 	"zchat/internal/freeport"
 	"zchat/internal/wire"
 )
@@ -45,14 +46,23 @@ func freeEndpoint() (string, error) {
 // errNoReply is returned by ask when no reply comes in time.
 var errNoReply = errors.New("no reply")
 
-// ask sends one request on a fresh REQ socket and decodes the reply.
+// ask sends one request on a fresh REQ socket to an open endpoint (a
+// broker frontend) and decodes the reply.
 func ask(endpoint, service string, data map[string]any, timeout time.Duration) (wire.Message, error) {
+	return askAs(auth.Open(), endpoint, service, data, timeout)
+}
+
+// askAs is ask as a client of cluster (a member endpoint).
+func askAs(cluster auth.Cluster, endpoint, service string, data map[string]any, timeout time.Duration) (wire.Message, error) {
 	s, err := zmq.NewSocket(zmq.REQ)
 	if err != nil {
 		return wire.Message{}, err
 	}
 	defer s.Close()
 	s.SetLinger(0)
+	if err := cluster.Client(s); err != nil {
+		return wire.Message{}, err
+	}
 	if err := s.Connect(endpoint); err != nil {
 		return wire.Message{}, err
 	}

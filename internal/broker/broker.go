@@ -12,6 +12,10 @@
 // cap (HardCapFactor times the max frame) are refused by libzmq itself,
 // which drops the sender's connection before buffering them.
 //
+// The backend accepts only the cluster's members (Config.Cluster): a
+// server that connects there is sent clients' requests. The frontend
+// stays open to every client.
+//
 // Both sockets send ZMTP heartbeats: a server that dies or stops (SIGSTOP)
 // is disconnected within about a second, after which the DEALER no longer
 // routes requests to it. Requests already queued to that server are lost;
@@ -31,6 +35,7 @@ import (
 	zmq "github.com/pebbe/zmq4"
 
 	"zchat"
+	"zchat/internal/auth"
 	"zchat/internal/metrics"
 	"zchat/internal/zmqx"
 )
@@ -42,6 +47,10 @@ type Config struct {
 	Limits   Limits
 	Logger   *slog.Logger
 	Metrics  *metrics.Endpoint // nil: metrics are kept but not served
+
+	// Cluster says who may connect to the backend, where clients'
+	// requests go: the cluster's members (the zero value: anyone).
+	Cluster auth.Cluster
 }
 
 // Limits bound what one client connection may send through the broker.
@@ -123,11 +132,11 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	defer front.Close()
-	back, err := bindBackend(zctx, cfg)
+	back, closeBack, err := bindBackend(zctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer back.Close()
+	defer closeBack()
 	stats := cfg.Metrics.Broker()
 	log.Info("broker running", "front", cfg.Frontend, "back", cfg.Backend,
 		"rate_limit", limits.RatePerSecond, "rate_burst", limits.Burst, "max_frame", limits.MaxFrame)
@@ -145,7 +154,8 @@ func bindFrontend(zctx *zmq.Context, endpoint string, limits Limits) (*zmq.Socke
 	return zmqx.Bind(zctx, zmq.ROUTER, endpoint, opts)
 }
 
-// bindBackend creates the DEALER the servers connect to.
-func bindBackend(zctx *zmq.Context, cfg Config) (*zmq.Socket, error) {
-	return zmqx.Bind(zctx, zmq.DEALER, cfg.Backend, socketOptions)
+// bindBackend creates the DEALER the servers connect to, open only to the
+// cluster's members; closeBack closes it and releases its ZAP handler.
+func bindBackend(zctx *zmq.Context, cfg Config) (back *zmq.Socket, closeBack func(), err error) {
+	return zmqx.BindSide(zctx, zmqx.Side{Type: zmq.DEALER, Endpoint: cfg.Backend, Secure: cfg.Cluster.Server}, socketOptions)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"strings"
@@ -14,18 +15,39 @@ import (
 
 	zmq "github.com/pebbe/zmq4"
 
+	"zchat/internal/auth"
+	"zchat/internal/auth/authtest"
 	"zchat/internal/freeport"
 )
 
 // workerEnv makes the test binary run as an echo worker (a real process
-// that the test can SIGSTOP) instead of running the tests.
-const workerEnv = "ZCHAT_BROKER_TEST_WORKER"
+// that the test can SIGSTOP) instead of running the tests; keyEnv gives it
+// the cluster key.
+const (
+	workerEnv = "ZCHAT_BROKER_TEST_WORKER"
+	keyEnv    = "ZCHAT_BROKER_TEST_KEY"
+)
+
+// members is the cluster of the tests' brokers: workers hold its key.
+var (
+	clusterKey auth.Key
+	members    auth.Cluster
+)
 
 func TestMain(m *testing.M) {
 	if ep := os.Getenv(workerEnv); ep != "" {
-		runWorker(context.Background(), ep, "proc")
+		k, err := auth.KeyFromSecret(os.Getenv(keyEnv))
+		if err != nil {
+			panic(err)
+		}
+		runWorker(context.Background(), ep, "proc", auth.WithKey(k, nil))
 		os.Exit(0)
 	}
+	var err error
+	if clusterKey, err = auth.GenerateKey(); err != nil {
+		panic(err)
+	}
+	members = auth.WithKey(clusterKey, slog.New(slog.DiscardHandler))
 	os.Exit(m.Run())
 }
 
@@ -47,7 +69,7 @@ func startBroker(t *testing.T) (front, back string) {
 	front, back = freeEndpoint(t), freeEndpoint(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- Run(ctx, Config{Frontend: front, Backend: back}) }()
+	go func() { done <- Run(ctx, Config{Frontend: front, Backend: back, Cluster: members}) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
@@ -57,8 +79,9 @@ func startBroker(t *testing.T) (front, back string) {
 	return front, back
 }
 
-// runWorker echoes requests as "name:body" on a DEALER until ctx is done.
-func runWorker(ctx context.Context, backend, name string) {
+// runWorker echoes requests as "name:body" on a DEALER, connected as a
+// client of cluster, until ctx is done.
+func runWorker(ctx context.Context, backend, name string, cluster auth.Cluster) {
 	s, err := zmq.NewSocket(zmq.DEALER)
 	if err != nil {
 		panic(err)
@@ -66,6 +89,9 @@ func runWorker(ctx context.Context, backend, name string) {
 	defer s.Close()
 	s.SetLinger(0)
 	s.SetRcvtimeo(50 * time.Millisecond)
+	if err := cluster.Client(s); err != nil {
+		panic(err)
+	}
 	if err := s.Connect(backend); err != nil {
 		panic(err)
 	}
@@ -85,7 +111,7 @@ func startWorker(t *testing.T, backend, name string) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Add(1)
-	go func() { defer wg.Done(); runWorker(ctx, backend, name) }()
+	go func() { defer wg.Done(); runWorker(ctx, backend, name, members) }()
 	var once sync.Once
 	stop = func() { once.Do(func() { cancel(); wg.Wait() }) }
 	t.Cleanup(stop)
@@ -193,7 +219,7 @@ func TestHeartbeatDropsStoppedWorker(t *testing.T) {
 	front, back := startBroker(t)
 	startWorker(t, back, "live")
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), workerEnv+"="+back)
+	cmd.Env = append(os.Environ(), workerEnv+"="+back, keyEnv+"="+clusterKey.Secret)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +254,7 @@ func TestCancelStopsPromptlyWithPendingRequest(t *testing.T) {
 	front, back := freeEndpoint(t), freeEndpoint(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- Run(ctx, Config{Frontend: front, Backend: back}) }()
+	go func() { done <- Run(ctx, Config{Frontend: front, Backend: back, Cluster: members}) }()
 	c := &client{t: t, endpoint: front}
 	defer c.close()
 	if _, err := c.call("nobody answers", 200*time.Millisecond); err == nil {
@@ -253,5 +279,39 @@ func TestBindErrorIsReturned(t *testing.T) {
 	err := Run(context.Background(), Config{Frontend: "tcp://127.0.0.1:notaport", Backend: freeEndpoint(t)})
 	if err == nil {
 		t.Fatal("want a bind error")
+	}
+}
+
+// A worker without the cluster key is refused at the backend and never
+// sees a request; the member behind the same backend answers them all.
+func TestBackendRefusesOutsiders(t *testing.T) {
+	front, back := startBroker(t)
+	outsider, err := zmq.NewSocket(zmq.DEALER)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer outsider.Close()
+	outsider.SetLinger(0)
+	other, _ := auth.GenerateKey()
+	outsider.SetCurveServerkey(clusterKey.Public) // it knows whom it calls
+	outsider.SetCurvePublickey(other.Public)
+	outsider.SetCurveSecretkey(other.Secret)
+	wait := authtest.Watch(t, outsider)
+	if err := outsider.Connect(back); err != nil {
+		t.Fatal(err)
+	}
+	if ev := wait(5 * time.Second); ev != zmq.EVENT_HANDSHAKE_FAILED_AUTH {
+		t.Fatalf("outsider's handshake: %v", ev)
+	}
+	startWorker(t, back, "member")
+	c := &client{t: t, endpoint: front}
+	defer c.close()
+	for i := range 20 {
+		if reply, err := c.call(fmt.Sprint(i), 5*time.Second); err != nil || reply != fmt.Sprintf("member:%d", i) {
+			t.Fatalf("request %d: %q, %v", i, reply, err)
+		}
+	}
+	if frames, err := outsider.RecvMessage(zmq.DONTWAIT); err == nil {
+		t.Fatalf("the outsider received %q", frames)
 	}
 }

@@ -7,12 +7,23 @@ import (
 
 	zmq "github.com/pebbe/zmq4"
 
+	"zchat/internal/auth"
 	"zchat/internal/broker"
 	"zchat/internal/metrics"
 	"zchat/internal/proxy"
 	"zchat/internal/registry"
 	"zchat/internal/testcluster"
 )
+
+// members returns a cluster of its own for one component.
+func members(t *testing.T) auth.Cluster {
+	t.Helper()
+	k, err := auth.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return auth.WithKey(k, nil)
+}
 
 // serve runs a component in-process with a metrics endpoint served on a
 // free port, and returns the endpoint's URL.
@@ -38,8 +49,9 @@ func serve(t *testing.T, run func(ctx context.Context, ep *metrics.Endpoint) err
 
 func TestBrokerForwardedMessages(t *testing.T) {
 	front, back := freeEndpoint(t), freeEndpoint(t)
+	cluster := members(t)
 	url := serve(t, func(ctx context.Context, ep *metrics.Endpoint) error {
-		return broker.Run(ctx, broker.Config{Frontend: front, Backend: back, Metrics: ep})
+		return broker.Run(ctx, broker.Config{Frontend: front, Backend: back, Metrics: ep, Cluster: cluster})
 	})
 	done := make(chan struct{})
 	defer func() { <-done }()
@@ -49,6 +61,7 @@ func TestBrokerForwardedMessages(t *testing.T) {
 		defer rep.Close()
 		rep.SetLinger(time.Second)
 		rep.SetRcvtimeo(5 * time.Second)
+		cluster.Client(rep)
 		rep.Connect(back)
 		if msg, err := rep.RecvBytes(0); err == nil {
 			rep.SendBytes(msg, 0)
@@ -68,8 +81,9 @@ func TestBrokerForwardedMessages(t *testing.T) {
 
 func TestProxyForwardedMessages(t *testing.T) {
 	xsub, xpub := freeEndpoint(t), freeEndpoint(t)
+	cluster := members(t)
 	url := serve(t, func(ctx context.Context, ep *metrics.Endpoint) error {
-		return proxy.Run(ctx, proxy.Config{XSub: xsub, XPub: xpub, Metrics: ep})
+		return proxy.Run(ctx, proxy.Config{XSub: xsub, XPub: xpub, Metrics: ep, Cluster: cluster})
 	})
 	pub, _ := zmq.NewSocket(zmq.PUB)
 	defer pub.Close()
@@ -77,6 +91,7 @@ func TestProxyForwardedMessages(t *testing.T) {
 	defer sub.Close()
 	pub.SetLinger(0)
 	sub.SetLinger(0)
+	cluster.Client(pub)
 	pub.Connect(xsub)
 	sub.Connect(xpub)
 	sub.SetSubscribe("geral")
@@ -93,15 +108,16 @@ func TestProxyForwardedMessages(t *testing.T) {
 
 func TestReferenceRequests(t *testing.T) {
 	bind := freeEndpoint(t)
+	cluster := members(t)
 	url := serve(t, func(ctx context.Context, ep *metrics.Endpoint) error {
-		return registry.Run(ctx, registry.Config{Bind: bind, DataDir: t.TempDir(), Metrics: ep})
+		return registry.Run(ctx, registry.Config{Bind: bind, DataDir: t.TempDir(), Metrics: ep, Cluster: cluster})
 	})
 	for range 3 {
-		if _, err := testcluster.Ask(bind, "list", nil, 5*time.Second); err != nil {
+		if _, err := testcluster.AskWith(cluster, bind, "list", nil, 5*time.Second); err != nil {
 			t.Fatal(err)
 		}
 	}
-	testcluster.Ask(bind, "bogus", nil, 5*time.Second)
+	testcluster.AskWith(cluster, bind, "bogus", nil, 5*time.Second)
 	got := scrapeURL(t, url)
 	must(t, got, `zchat_requests_total{service="list",status="OK"}`, eq(3), "3")
 	must(t, got, `zchat_requests_total{service="unknown",status="erro"}`, eq(1), "1")

@@ -14,6 +14,11 @@
 // mode changes what subscribers receive: late-joining publishers learn all
 // current subscriptions from the XSUB either way.
 //
+// Only the cluster's members may publish (the XSUB is a CURVE server for
+// Config.Cluster): a forged private message or coordinator announcement
+// (topic servers) would otherwise reach every subscriber. Subscribing on
+// the XPUB stays open to every client.
+//
 // Publications are lossy under overload by design (a slow subscriber's queue
 // drops at the high-water mark instead of stalling everyone); history is how
 // a client recovers.
@@ -26,6 +31,7 @@ import (
 
 	zmq "github.com/pebbe/zmq4"
 
+	"zchat/internal/auth"
 	"zchat/internal/metrics"
 	"zchat/internal/zmqx"
 )
@@ -36,6 +42,10 @@ type Config struct {
 	XPub    string // endpoint for the subscribers' SUB sockets, e.g. tcp://*:5558
 	Logger  *slog.Logger
 	Metrics *metrics.Endpoint // nil: no metrics
+
+	// Cluster says who may publish on the XSUB: the cluster's members
+	// (the zero value: anyone).
+	Cluster auth.Cluster
 }
 
 // socketOptions: a high-water mark well above libzmq's 1000 so that bursts
@@ -53,7 +63,7 @@ func Run(ctx context.Context, cfg Config) error {
 	observe, forwarding := cfg.Metrics.Relay()
 	return zmqx.Relay{
 		Name:    "proxy",
-		Front:   zmqx.Side{Type: zmq.XSUB, Endpoint: cfg.XSub},
+		Front:   zmqx.Side{Type: zmq.XSUB, Endpoint: cfg.XSub, Secure: cfg.Cluster.Server},
 		Back:    zmqx.Side{Type: zmq.XPUB, Endpoint: cfg.XPub},
 		Options: socketOptions, Logger: cfg.Logger,
 		Observe: observe, Forwarding: forwarding,

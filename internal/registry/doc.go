@@ -10,6 +10,11 @@
 // servers ignore the extra fields; foreign references that lack them are
 // handled by Join, which then asks for the list separately.
 //
+// Only the cluster's members may call the reference (Config.Cluster makes
+// its REP a CURVE server of the cluster key, and MemberConfig.Cluster
+// proves membership), so that nobody else takes a rank, which would win
+// elections, or advertises an address to the servers.
+//
 // Ranks are first come, first ranked (1, 2, 3, ...), stable per name and
 // persisted in SQLite, so that a server gets its rank back after a restart
 // of either side. A server whose last rank or heartbeat request is older

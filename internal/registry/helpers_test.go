@@ -2,14 +2,30 @@ package registry
 
 import (
 	"context"
+	"log/slog"
 	"testing"
 	"time"
 
 	zmq "github.com/pebbe/zmq4"
 
+	"zchat/internal/auth"
 	"zchat/internal/freeport"
 	"zchat/internal/wire"
 )
+
+// testKey is the cluster key of the tests' references; members holds it.
+var (
+	testKey = mustKey()
+	members = auth.WithKey(testKey, slog.New(slog.DiscardHandler))
+)
+
+func mustKey() auth.Key {
+	k, err := auth.GenerateKey()
+	if err != nil {
+		panic(err)
+	}
+	return k
+}
 
 func freeEndpoint(t *testing.T) string {
 	t.Helper()
@@ -27,7 +43,7 @@ func startReference(t *testing.T, endpoint, dir string, timeout time.Duration) (
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(ctx, Config{Bind: endpoint, DataDir: dir, HeartbeatTimeout: timeout})
+		done <- Run(ctx, Config{Bind: endpoint, DataDir: dir, HeartbeatTimeout: timeout, Cluster: members})
 	}()
 	stopped := false
 	stop = func() {
@@ -49,7 +65,8 @@ func startReference(t *testing.T, endpoint, dir string, timeout time.Duration) (
 	return stop
 }
 
-// rawCall sends one frame on a fresh REQ socket and returns the reply.
+// rawCall sends one frame on a fresh REQ socket, as a member, and returns
+// the reply.
 func rawCall(t *testing.T, endpoint string, frame []byte) []byte {
 	t.Helper()
 	s, err := zmq.NewSocket(zmq.REQ)
@@ -59,6 +76,9 @@ func rawCall(t *testing.T, endpoint string, frame []byte) []byte {
 	defer s.Close()
 	s.SetLinger(0)
 	s.SetRcvtimeo(5 * time.Second)
+	if err := members.Client(s); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.Connect(endpoint); err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"zchat/internal/auth"
 	"zchat/internal/clock"
 )
 
@@ -20,6 +21,7 @@ type MemberConfig struct {
 	Timeout   time.Duration // per request; default 500ms
 	Logger    *slog.Logger
 	Clock     *clock.Lamport // the server's Lamport clock; a private one if nil
+	Cluster   auth.Cluster   // how to prove membership to the reference
 }
 
 // Membership is a server's view of the registry, kept up to date by a
@@ -98,7 +100,7 @@ func (m *Membership) Done() <-chan struct{} { return m.done }
 
 func (m *Membership) loop(ctx context.Context) {
 	defer close(m.done)
-	c := &reqClient{endpoint: m.cfg.Reference, timeout: m.cfg.Timeout, clock: m.cfg.Clock}
+	c := &reqClient{endpoint: m.cfg.Reference, timeout: m.cfg.Timeout, clock: m.cfg.Clock, cluster: m.cfg.Cluster}
 	defer c.close()
 	ticker := time.NewTicker(m.cfg.Interval)
 	defer ticker.Stop()

@@ -8,10 +8,18 @@ import (
 
 	zmq "github.com/pebbe/zmq4"
 
+	"zchat/internal/auth"
+	"zchat/internal/auth/authtest"
 	"zchat/internal/wire"
 )
 
 func join(t *testing.T, ref, name string) (*Membership, context.CancelFunc) {
+	t.Helper()
+	return joinAs(t, ref, name, members)
+}
+
+// joinAs joins as a client of cluster.
+func joinAs(t *testing.T, ref, name string, cluster auth.Cluster) (*Membership, context.CancelFunc) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	m := Join(ctx, MemberConfig{
@@ -19,6 +27,7 @@ func join(t *testing.T, ref, name string) (*Membership, context.CancelFunc) {
 		Self:      Member{Name: name, Addr: "tcp://" + name},
 		Interval:  50 * time.Millisecond,
 		Timeout:   200 * time.Millisecond,
+		Cluster:   cluster,
 	})
 	t.Cleanup(func() {
 		cancel()
@@ -98,7 +107,8 @@ func TestLeavingMemberDisappearsFromPeers(t *testing.T) {
 }
 
 // A foreign reference answers heartbeat with stamps only and list with
-// [name, rank] pairs.
+// [name, rank] pairs. It knows nothing of the cluster key: such a cluster
+// runs open (--insecure-cluster).
 func TestJoinWorksWithAForeignReference(t *testing.T) {
 	ep := freeEndpoint(t)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -106,7 +116,7 @@ func TestJoinWorksWithAForeignReference(t *testing.T) {
 	go func() { defer close(done); foreignReference(ctx, t, ep) }()
 	t.Cleanup(func() { cancel(); <-done })
 
-	m, _ := join(t, ep, "me")
+	m, _ := joinAs(t, ep, "me", auth.Open()) // a mixed cluster runs open
 	if r := waitRank(t, m); r != 5 {
 		t.Fatalf("rank %d", r)
 	}
@@ -143,5 +153,44 @@ func foreignReference(ctx context.Context, t *testing.T, ep string) {
 		}
 		out, _ := wire.Encode(wire.MsgPack, req.Service, data, 1, nowSeconds())
 		rep.SendBytes(out, 0)
+	}
+}
+
+// A server without the cluster key cannot register: its handshake is
+// refused, so it gets no rank and stays off the list, while a member
+// started after it is ranked first.
+func TestReferenceRefusesOutsiders(t *testing.T) {
+	ep := freeEndpoint(t)
+	startReference(t, ep, "", time.Second)
+	other, _ := auth.GenerateKey()
+	intruder, _ := joinAs(t, ep, "intruder", auth.WithKey(other, nil))
+
+	s, err := zmq.NewSocket(zmq.REQ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.SetLinger(0)
+	s.SetCurveServerkey(testKey.Public)
+	s.SetCurvePublickey(other.Public)
+	s.SetCurveSecretkey(other.Secret)
+	wait := authtest.Watch(t, s)
+	if err := s.Connect(ep); err != nil {
+		t.Fatal(err)
+	}
+	s.SendBytes(encode(t, "rank", map[string]any{"user": "intruder2", "address": "tcp://x"}), zmq.DONTWAIT)
+	if ev := wait(5 * time.Second); ev != zmq.EVENT_HANDSHAKE_FAILED_AUTH {
+		t.Fatalf("outsider's handshake: %v", ev)
+	}
+
+	m, _ := join(t, ep, "s1")
+	if r := waitRank(t, m); r != 1 {
+		t.Fatalf("the member's rank is %d: an outsider was ranked before it", r)
+	}
+	if l := listOf(t, ep); len(l) != 1 || l[0].Name != "s1" {
+		t.Fatalf("list %v", l)
+	}
+	if intruder.Rank() != 0 {
+		t.Fatalf("the outsider has rank %d", intruder.Rank())
 	}
 }

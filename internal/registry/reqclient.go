@@ -8,6 +8,7 @@ import (
 
 	zmq "github.com/pebbe/zmq4"
 
+	"zchat/internal/auth"
 	"zchat/internal/clock"
 	"zchat/internal/wire"
 )
@@ -21,6 +22,7 @@ type reqClient struct {
 	endpoint string
 	timeout  time.Duration
 	clock    *clock.Lamport
+	cluster  auth.Cluster
 	sock     *zmq.Socket
 }
 
@@ -91,6 +93,10 @@ func (c *reqClient) open() error {
 		return fmt.Errorf("new REQ socket: %w", err)
 	}
 	if err := s.SetLinger(0); err != nil {
+		s.Close()
+		return err
+	}
+	if err := c.cluster.Client(s); err != nil {
 		s.Close()
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 
 	zmq "github.com/pebbe/zmq4"
 
+	"zchat/internal/auth"
 	"zchat/internal/clock"
 	"zchat/internal/metrics"
 	"zchat/internal/zmqx"
@@ -21,6 +22,10 @@ type Config struct {
 	HeartbeatTimeout time.Duration // default 1s
 	Logger           *slog.Logger
 	Metrics          *metrics.Endpoint // nil: no metrics
+
+	// Cluster says who may call rank, list and heartbeat: the cluster's
+	// members (the zero value: anyone).
+	Cluster auth.Cluster
 }
 
 // pollInterval bounds how late the loop notices ctx and expired servers.
@@ -56,12 +61,13 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	defer zctx.Term()
-	rep, err := zmqx.Bind(zctx, zmq.REP, cfg.Bind, zmqx.Options{Linger: 100 * time.Millisecond})
+	side := zmqx.Side{Type: zmq.REP, Endpoint: cfg.Bind, Secure: cfg.Cluster.Server}
+	rep, closeRep, err := zmqx.BindSide(zctx, side, zmqx.Options{Linger: 100 * time.Millisecond})
 	if err != nil {
 		return err
 	}
-	defer rep.Close()
-	log.Info("reference running", "bind", cfg.Bind, "data", cfg.DataDir, "known_servers", len(ranks))
+	defer closeRep()
+	log.Info("reference running", "bind", cfg.Bind, "data", cfg.DataDir, "known_servers", len(ranks), "cluster", cfg.Cluster)
 	return serve(ctx, rep, svc, newObserver(cfg.Metrics, cfg.DataDir))
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 
+	"zchat/internal/auth"
 	"zchat/internal/clock"
 	"zchat/internal/registry"
 	"zchat/internal/transport"
@@ -20,11 +21,12 @@ type Peers struct {
 	physical *clock.Physical
 	mu       sync.Mutex
 	members  []registry.Member
+	cluster  auth.Cluster // how to prove membership to peers
 	callers  map[string]*transport.Caller
 }
 
-func newPeers(self string, l *clock.Lamport, p *clock.Physical) *Peers {
-	return &Peers{self: self, lamport: l, physical: p, callers: map[string]*transport.Caller{}}
+func newPeers(self string, l *clock.Lamport, p *clock.Physical, cluster auth.Cluster) *Peers {
+	return &Peers{self: self, lamport: l, physical: p, cluster: cluster, callers: map[string]*transport.Caller{}}
 }
 
 // Members returns the other live servers, as last known.
@@ -64,7 +66,7 @@ func (p *Peers) dialLocked(m registry.Member) {
 	} else if ok {
 		go c.Close()
 	}
-	c, err := transport.Dial(m.Addr)
+	c, err := transport.Dial(m.Addr, p.cluster)
 	if err == nil {
 		p.callers[m.Name] = c
 	}

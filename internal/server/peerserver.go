@@ -9,6 +9,7 @@ import (
 
 	zmq "github.com/pebbe/zmq4"
 
+	"zchat/internal/auth"
 	"zchat/internal/transport"
 	"zchat/internal/wire"
 )
@@ -18,33 +19,42 @@ import (
 type PeerService = func(ctx context.Context, m wire.Message) map[string]any
 
 // peerEndpoint is the ROUTER that other servers (and tools such as
-// `zchat status`) call. It speaks plain envelopes, so a REQ peer of another
-// implementation can ask for `clock` or `election` too.
+// `zchat status`) call, members of the cluster only. It speaks plain
+// envelopes, so a REQ peer of another implementation can ask for `clock`
+// or `election` too (in an open cluster, or holding the cluster key).
 type peerEndpoint struct {
 	sock     *zmq.Socket
+	release  func() // of the socket's security, once it is closed
 	addr     string // what peers should dial
 	services map[string]PeerService
 	h        *Handler
 	log      *slog.Logger
 }
 
-func bindPeer(bind, advertise string) (*zmq.Socket, string, error) {
-	sock, err := zmq.NewSocket(zmq.ROUTER)
+// bindPeer binds the peer endpoint, which only the cluster's members may
+// call. Call release once the socket is closed.
+func bindPeer(bind, advertise string, cluster auth.Cluster) (sock *zmq.Socket, addr string, release func(), err error) {
+	sock, err = zmq.NewSocket(zmq.ROUTER)
 	if err != nil {
-		return nil, "", fmt.Errorf("peer socket: %w", err)
+		return nil, "", nil, fmt.Errorf("peer socket: %w", err)
+	}
+	if release, err = cluster.Server(sock); err != nil {
+		sock.Close()
+		return nil, "", nil, fmt.Errorf("peer socket: %w", err)
 	}
 	transport.SetLiveness(sock)
 	sock.SetSndhwm(100000)
 	sock.SetRcvhwm(100000)
 	if err := sock.Bind(wildcardPort(bind)); err != nil {
 		sock.Close()
-		return nil, "", fmt.Errorf("bind peer endpoint %s: %w", bind, err)
+		release()
+		return nil, "", nil, fmt.Errorf("bind peer endpoint %s: %w", bind, err)
 	}
 	if advertise == "" {
 		bound, _ := sock.GetLastEndpoint()
 		advertise = reachable(bound)
 	}
-	return sock, advertise, nil
+	return sock, advertise, release, nil
 }
 
 // wildcardPort lets operators write port 0 for "any free port", which
@@ -69,6 +79,7 @@ func reachable(bound string) string {
 }
 
 func (e *peerEndpoint) run(ctx context.Context) error {
+	defer e.release() // after Run has closed the socket
 	r := &transport.Responder{Socket: e.sock, MaxInflight: 1024, Handle: e.handle, Log: e.log}
 	return r.Run(ctx)
 }

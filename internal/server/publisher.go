@@ -8,12 +8,14 @@ import (
 
 	zmq "github.com/pebbe/zmq4"
 
+	"zchat/internal/auth"
 	"zchat/internal/transport"
 )
 
 // publisher owns the PUB socket connected to the proxy's XSUB side.
 type publisher struct {
 	endpoint string
+	cluster  auth.Cluster
 	in       <-chan Publication
 	log      *slog.Logger
 }
@@ -26,6 +28,9 @@ func (p *publisher) run(ctx context.Context) error {
 	defer pub.Close()
 	transport.SetLiveness(pub)
 	pub.SetSndhwm(100000)
+	if err := p.cluster.Client(pub); err != nil {
+		return fmt.Errorf("publisher socket: %w", err)
+	}
 	if err := pub.Connect(p.endpoint); err != nil {
 		return fmt.Errorf("connect proxy %s: %w", p.endpoint, err)
 	}

@@ -10,6 +10,7 @@ import (
 	zmq "github.com/pebbe/zmq4"
 
 	"zchat"
+	"zchat/internal/auth"
 	"zchat/internal/clock"
 	"zchat/internal/coordination"
 	"zchat/internal/metrics"
@@ -39,6 +40,12 @@ type Config struct {
 	SyncTimeout  time.Duration
 	Logger       *slog.Logger
 	Metrics      *metrics.Endpoint // metrics and health checks go here; nil: kept, not served
+
+	// Cluster secures the member links: the peer endpoint accepts only
+	// members, and the server proves membership to the broker's backend,
+	// the proxy's XSUB, the reference and its peers. The zero value is
+	// open.
+	Cluster auth.Cluster
 }
 
 func (c *Config) defaults() {
@@ -78,7 +85,7 @@ func Run(ctx context.Context, cfg Config) error {
 	if err := n.setStore(st); err != nil {
 		return err
 	}
-	log.Info("starting", "broker", cfg.Broker, "proxy", cfg.Proxy, "reference", cfg.Reference, "origin", st.Origin())
+	log.Info("starting", "broker", cfg.Broker, "proxy", cfg.Proxy, "reference", cfg.Reference, "origin", st.Origin(), "cluster", cfg.Cluster)
 	err = n.run(ctx)
 	log.Info("stopped", "err", err)
 	return err
@@ -108,7 +115,7 @@ func newNode(cfg Config, log *slog.Logger) *node {
 		}
 	}
 	n := &node{
-		cfg: cfg, log: log, peers: newPeers(cfg.Name, l, p),
+		cfg: cfg, log: log, peers: newPeers(cfg.Name, l, p, cfg.Cluster),
 		started: time.Now(), pubs: make(chan Publication, cfg.MaxInflight), obs: newObserver(cfg),
 		h: &Handler{Name: cfg.Name, Lamport: l, Physical: p, Limits: cfg.Limits, Log: log},
 	}
@@ -148,13 +155,13 @@ func (n *node) publish(topic string, payload []byte) {
 }
 
 func (n *node) run(ctx context.Context) error {
-	peerSock, addr, err := bindPeer(n.cfg.PeerBind, n.cfg.Advertise)
+	peerSock, addr, release, err := bindPeer(n.cfg.PeerBind, n.cfg.Advertise, n.cfg.Cluster)
 	if err != nil {
 		return err
 	}
 	n.member = registry.Join(ctx, registry.MemberConfig{
 		Reference: n.cfg.Reference, Self: registry.Member{Name: n.cfg.Name, Addr: addr},
-		Interval: n.cfg.Heartbeat, Clock: n.h.Lamport, Logger: n.log,
+		Interval: n.cfg.Heartbeat, Clock: n.h.Lamport, Logger: n.log, Cluster: n.cfg.Cluster,
 	})
 	go n.followMembership(ctx)
 	n.coord = n.newCoordinator()
@@ -162,7 +169,7 @@ func (n *node) run(ctx context.Context) error {
 	services := n.services()
 	n.obs.register(n)
 	n.h.Extensions = map[string]Service{"status": n.statusService}
-	peer := &peerEndpoint{sock: peerSock, addr: addr, services: services, h: n.h, log: n.log}
+	peer := &peerEndpoint{sock: peerSock, release: release, addr: addr, services: services, h: n.h, log: n.log}
 	n.log.Info("peer endpoint", "advertise", addr)
 	return n.runAll(ctx, peer)
 }
@@ -192,7 +199,7 @@ func (n *node) runAll(ctx context.Context, peer *peerEndpoint) error {
 	pubCtx, stopPub := context.WithCancel(context.WithoutCancel(ctx))
 	pubDone := make(chan error, 1)
 	go func() {
-		pubDone <- (&publisher{endpoint: n.cfg.Proxy, in: n.pubs, log: n.log}).run(pubCtx)
+		pubDone <- (&publisher{endpoint: n.cfg.Proxy, cluster: n.cfg.Cluster, in: n.pubs, log: n.log}).run(pubCtx)
 	}()
 	start(peer.run, ctx)
 	for _, m := range n.modules {
@@ -255,6 +262,10 @@ func (n *node) serveBroker(ctx context.Context) error {
 	transport.SetLiveness(sock)
 	sock.SetRcvhwm(100000)
 	sock.SetSndhwm(100000)
+	if err := n.cfg.Cluster.Client(sock); err != nil {
+		sock.Close()
+		return fmt.Errorf("broker socket: %w", err)
+	}
 	if err := sock.Connect(n.cfg.Broker); err != nil {
 		sock.Close()
 		return fmt.Errorf("connect broker %s: %w", n.cfg.Broker, err)

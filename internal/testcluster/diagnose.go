@@ -11,6 +11,8 @@ import (
 	"time"
 
 	zmq "github.com/pebbe/zmq4"
+
+	"zchat/internal/auth"
 )
 
 // diagnose tells, for an endpoint that does not answer, which side is
@@ -18,12 +20,12 @@ import (
 // wait unaccepted), whether the target's ZeroMQ I/O thread greets a new
 // connection, and whether a request answers through a fresh ZeroMQ context
 // and through this process's default one.
-func diagnose(ep string) string {
+func diagnose(ep string, cluster auth.Cluster) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "  listeners: %s\n", listeners(ep))
 	fmt.Fprintf(&b, "  ZMTP greeting: %s\n", greeting(ep))
-	fmt.Fprintf(&b, "  request through a fresh context: %s\n", askFresh(ep))
-	fmt.Fprintf(&b, "  request through the default context: %s\n", askThrough(zmq.NewSocket, ep))
+	fmt.Fprintf(&b, "  request through a fresh context: %s\n", askFresh(ep, cluster))
+	fmt.Fprintf(&b, "  request through the default context: %s\n", askThrough(zmq.NewSocket, ep, cluster))
 	fmt.Fprintf(&b, "  this process's threads: %s\n", threads(os.Getpid()))
 	return b.String()
 }
@@ -58,25 +60,25 @@ func greeting(ep string) string {
 
 // askFresh sends a request through a ZeroMQ context of its own, which
 // shares nothing with the sockets this process used before.
-func askFresh(ep string) string {
+func askFresh(ep string, cluster auth.Cluster) string {
 	zctx, err := zmq.NewContext()
 	if err != nil {
 		return err.Error()
 	}
 	defer zctx.Term()
-	return askThrough(zctx.NewSocket, ep)
+	return askThrough(zctx.NewSocket, ep, cluster)
 }
 
 // askThrough makes one request on a REQ socket from newSocket and says
 // how it went and how long it took.
-func askThrough(newSocket func(zmq.Type) (*zmq.Socket, error), ep string) string {
+func askThrough(newSocket func(zmq.Type) (*zmq.Socket, error), ep string, cluster auth.Cluster) string {
 	s, err := newSocket(zmq.REQ)
 	if err != nil {
 		return err.Error()
 	}
 	defer s.Close()
 	start := time.Now()
-	_, err = askOn(s, ep, "users", nil, 2*time.Second)
+	_, err = askOn(s, cluster, ep, "users", nil, 2*time.Second)
 	return fmt.Sprintf("%s after %v", errOrOK(err), time.Since(start).Round(time.Millisecond))
 }
 

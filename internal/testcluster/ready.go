@@ -13,6 +13,7 @@ import (
 
 	zmq "github.com/pebbe/zmq4"
 
+	"zchat/internal/auth"
 	"zchat/internal/wire"
 )
 
@@ -25,7 +26,7 @@ func (c *Cluster) waitReady(comp *component) {
 		c.WaitServers(comp.name)
 	case comp.name == "reference":
 		c.poll(comp.name, []*component{comp}, []string{c.Reference()}, func() error {
-			_, err := Ask(c.Reference(), "list", nil, 500*time.Millisecond)
+			_, err := c.Ask(c.Reference(), "list", nil, 500*time.Millisecond)
 			return err
 		})
 	case comp.name == "broker":
@@ -78,7 +79,7 @@ func (c *Cluster) poll(what string, watch []*component, probed []string, cond fu
 		}
 		if time.Now().After(deadline) {
 			for _, ep := range probed {
-				c.t.Logf("testcluster: diagnosis of %s:\n%s", ep, diagnose(ep))
+				c.t.Logf("testcluster: diagnosis of %s:\n%s", ep, diagnose(ep, c.clusterFor(ep)))
 			}
 			c.dumpStacks(watch)
 			c.t.Fatalf("testcluster: timed out after %v waiting for %s, last error: %v (process states and goroutine dumps in the logs below)", ReadyTimeout, what, err)
@@ -120,20 +121,30 @@ func tail(s string, n int) string {
 // ErrNoReply is returned by Ask when no reply comes in time.
 var ErrNoReply = errors.New("no reply")
 
-// Ask sends one MessagePack request on a fresh REQ socket and returns the
-// decoded reply (an "erro" reply is not an error here). data may be nil.
+// Ask sends one MessagePack request on a fresh REQ socket to an open
+// endpoint (a broker frontend: member endpoints refuse it; see
+// Cluster.Ask) and returns the decoded reply (an "erro" reply is not an
+// error here). data may be nil.
 func Ask(ep, service string, data map[string]any, timeout time.Duration) (wire.Message, error) {
+	return AskWith(auth.Open(), ep, service, data, timeout)
+}
+
+// AskWith is Ask as a client of cluster: a member when cluster has a key.
+func AskWith(cluster auth.Cluster, ep, service string, data map[string]any, timeout time.Duration) (wire.Message, error) {
 	s, err := zmq.NewSocket(zmq.REQ)
 	if err != nil {
 		return wire.Message{}, err
 	}
 	defer s.Close()
-	return askOn(s, ep, service, data, timeout)
+	return askOn(s, cluster, ep, service, data, timeout)
 }
 
 // askOn makes Ask's request on s, a new REQ socket of any context.
-func askOn(s *zmq.Socket, ep, service string, data map[string]any, timeout time.Duration) (wire.Message, error) {
+func askOn(s *zmq.Socket, cluster auth.Cluster, ep, service string, data map[string]any, timeout time.Duration) (wire.Message, error) {
 	s.SetLinger(0)
+	if err := cluster.Client(s); err != nil {
+		return wire.Message{}, err
+	}
 	if err := s.Connect(ep); err != nil {
 		return wire.Message{}, err
 	}

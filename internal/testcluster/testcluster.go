@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"zchat/internal/auth"
 	"zchat/internal/cluster"
 )
 
@@ -24,6 +25,10 @@ type Options struct {
 	Servers    int      // number of servers, named s1..sN; 0 starts none
 	ServerArgs []string // extra flags for every server (e.g. --sync-replicas 1)
 	LogLevel   string   // of every component; default "debug"
+
+	// InsecureCluster runs the member links open (--insecure-cluster)
+	// instead of with the cluster's own key.
+	InsecureCluster bool
 }
 
 // failureLogLines bounds how much of each log a failed test prints.
@@ -37,6 +42,7 @@ type Cluster struct {
 	dir   string
 	opts  Options
 	env   []string
+	key   auth.Key // the cluster key, unless opts.InsecureCluster
 	ports struct{ frontend, backend, xsub, xpub, reference int }
 	mu    sync.Mutex // guards comps for the cleanup
 	comps map[string]*component
@@ -74,6 +80,7 @@ func Start(t testing.TB, opts Options) *Cluster {
 	t.Helper()
 	c := &Cluster{t: t, bin: Binary(t), dir: t.TempDir(), opts: opts, env: childEnv(), comps: map[string]*component{}}
 	t.Cleanup(c.cleanup) // after TempDir: runs before the directory goes
+	c.makeKey()
 	c.ports.frontend, c.ports.backend = freePort(t), freePort(t)
 	c.ports.xsub, c.ports.xpub, c.ports.reference = freePort(t), freePort(t), freePort(t)
 	c.define("reference", false, "reference", "--bind", c.Reference(), "--data", c.dataDir("reference"))
@@ -103,10 +110,11 @@ func childEnv() []string {
 
 func (c *Cluster) dataDir(name string) string { return filepath.Join(c.dir, "data", name) }
 
+// define adds a member of the cluster: its flags get the cluster key.
 func (c *Cluster) define(name string, server bool, args ...string) *component {
 	comp := &component{
 		name:    name,
-		args:    args,
+		args:    append(args, c.MemberArgs()...),
 		server:  server,
 		logPath: filepath.Join(c.dir, "logs", name+".log"),
 	}

@@ -54,7 +54,7 @@ func TestInfrastructureOnly(t *testing.T) {
 
 func assertReferenceAnswers(t *testing.T, c *Cluster) {
 	t.Helper()
-	reply, err := Ask(c.Reference(), "list", nil, 2*time.Second)
+	reply, err := c.Ask(c.Reference(), "list", nil, 2*time.Second)
 	if err != nil {
 		t.Fatalf("reference: %v", err)
 	}
@@ -73,6 +73,9 @@ func assertPublicationsFlow(t *testing.T, c *Cluster) {
 	defer sub.Close()
 	pub.SetLinger(0)
 	sub.SetLinger(0)
+	if err := c.Membership().Client(pub); err != nil {
+		t.Fatal(err)
+	}
 	pub.Connect(c.XSub())
 	sub.Connect(c.XPub())
 	sub.SetSubscribe("t")
@@ -85,6 +88,21 @@ func assertPublicationsFlow(t *testing.T, c *Cluster) {
 		}
 	}
 	t.Fatal("no publication through the proxy")
+}
+
+// An insecure cluster's member endpoints answer anybody.
+func TestInsecureCluster(t *testing.T) {
+	c := Start(t, Options{InsecureCluster: true})
+	if c.ClusterKeyFile() != "" || c.Membership().Secure() {
+		t.Fatal("an insecure cluster has a key")
+	}
+	if _, err := Ask(c.Reference(), "list", nil, 2*time.Second); err != nil {
+		t.Fatalf("reference refused an anonymous client: %v", err)
+	}
+	assertPublicationsFlow(t, c)
+	if logs := c.Logs("broker"); !strings.Contains(logs, "--insecure-cluster") {
+		t.Fatalf("no warning in the broker's log:\n%s", logs)
+	}
 }
 
 func TestServers(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 
 	zmq "github.com/pebbe/zmq4"
 
+	"zchat/internal/auth"
 	"zchat/internal/zmqx"
 )
 
@@ -36,8 +37,9 @@ type result struct {
 	err  error
 }
 
-// Dial starts the goroutine that owns the DEALER socket to endpoint.
-func Dial(endpoint string) (*Caller, error) {
+// Dial starts the goroutine that owns the DEALER socket to endpoint, a
+// member endpoint of cluster (an open cluster: any endpoint).
+func Dial(endpoint string, cluster auth.Cluster) (*Caller, error) {
 	sock, err := zmq.NewSocket(zmq.DEALER)
 	if err != nil {
 		return nil, fmt.Errorf("caller socket: %w", err)
@@ -45,6 +47,10 @@ func Dial(endpoint string) (*Caller, error) {
 	SetLiveness(sock)
 	sock.SetImmediate(true)
 	sock.SetLinger(0)
+	if err := cluster.Client(sock); err != nil {
+		sock.Close()
+		return nil, err
+	}
 	if err := sock.Connect(endpoint); err != nil {
 		sock.Close()
 		return nil, fmt.Errorf("connect %s: %w", endpoint, err)

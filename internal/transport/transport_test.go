@@ -11,6 +11,7 @@ import (
 
 	zmq "github.com/pebbe/zmq4"
 
+	"zchat/internal/auth"
 	"zchat/internal/freeport"
 )
 
@@ -48,7 +49,7 @@ func startEcho(t *testing.T) string {
 
 func TestCallerPipelinesAndMatchesReplies(t *testing.T) {
 	endpoint := startEcho(t)
-	c, err := Dial(endpoint)
+	c, err := Dial(endpoint, auth.Open())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +103,7 @@ func waitConnected(t *testing.T, c *Caller) {
 }
 
 func TestCallerFailsFastWithoutPeer(t *testing.T) {
-	c, err := Dial(freeEndpoint(t))
+	c, err := Dial(freeEndpoint(t), auth.Open())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +130,7 @@ func TestResponderAnswersREQ(t *testing.T) {
 }
 
 func TestCloseFailsPendingCalls(t *testing.T) {
-	c, err := Dial(freeEndpoint(t))
+	c, err := Dial(freeEndpoint(t), auth.Open())
 	if err != nil {
 		t.Fatal(err)
 	}

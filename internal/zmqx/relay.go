@@ -12,6 +12,7 @@ import (
 type Side struct {
 	Type     zmq.Type
 	Endpoint string
+	Secure   Secure // nil: the side is open to anyone
 }
 
 // Relay is a two-socket forwarding device, the shape of both the broker
@@ -38,16 +39,16 @@ func (r Relay) Run(ctx context.Context) error {
 		return err
 	}
 	defer zctx.Term()
-	front, err := Bind(zctx, r.Front.Type, r.Front.Endpoint, r.Options)
+	front, closeFront, err := BindSide(zctx, r.Front, r.Options)
 	if err != nil {
 		return err
 	}
-	defer front.Close()
-	back, err := Bind(zctx, r.Back.Type, r.Back.Endpoint, r.Options)
+	defer closeFront()
+	back, closeBack, err := BindSide(zctx, r.Back, r.Options)
 	if err != nil {
 		return err
 	}
-	defer back.Close()
+	defer closeBack()
 	log.Info(r.Name+" running", "front", r.Front.Endpoint, "back", r.Back.Endpoint)
 	r.setForwarding(true)
 	err = SteerObserved(ctx, zctx, front, back, r.Observe)

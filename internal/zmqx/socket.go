@@ -38,19 +38,40 @@ var DefaultHeartbeat = Heartbeat{
 // Bind creates a socket of type t in zctx, applies opts and binds it to
 // endpoint. On error nothing is left open.
 func Bind(zctx *zmq.Context, t zmq.Type, endpoint string, opts Options) (*zmq.Socket, error) {
-	s, err := zctx.NewSocket(t)
+	s, _, err := BindSide(zctx, Side{Type: t, Endpoint: endpoint}, opts) // unsecured: closing is Close
+	return s, err
+}
+
+// Secure prepares a socket, before it binds, to accept only the peers it
+// should (auth.Cluster.Server is one); release undoes what it set up and
+// is called once the socket is closed.
+type Secure func(s *zmq.Socket) (release func(), err error)
+
+// BindSide creates side's socket in zctx, secures it (if side.Secure is
+// set), applies opts and binds it. closeSide closes the socket, then
+// releases what securing it set up. On error nothing is left open.
+func BindSide(zctx *zmq.Context, side Side, opts Options) (s *zmq.Socket, closeSide func(), err error) {
+	s, err = zctx.NewSocket(side.Type)
 	if err != nil {
-		return nil, fmt.Errorf("new %v socket: %w", t, err)
+		return nil, nil, fmt.Errorf("new %v socket: %w", side.Type, err)
 	}
+	release := func() {}
+	if side.Secure != nil {
+		if release, err = side.Secure(s); err != nil {
+			s.Close()
+			return nil, nil, fmt.Errorf("secure %v on %s: %w", side.Type, side.Endpoint, err)
+		}
+	}
+	closeSide = func() { s.Close(); release() }
 	if err := Apply(s, opts); err != nil {
-		s.Close()
-		return nil, err
+		closeSide()
+		return nil, nil, err
 	}
-	if err := s.Bind(endpoint); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("bind %v on %s: %w", t, endpoint, err)
+	if err := s.Bind(side.Endpoint); err != nil {
+		closeSide()
+		return nil, nil, fmt.Errorf("bind %v on %s: %w", side.Type, side.Endpoint, err)
 	}
-	return s, nil
+	return s, closeSide, nil
 }
 
 // Apply sets opts on s.

@@ -16,7 +16,7 @@ func TestFailoverAndTakeover(t *testing.T) {
 
 	c.Kill(old)
 	start := time.Now()
-	took := awaitFollowing(t, survivors, next, start, 5*time.Second)
+	took := awaitFollowing(t, c.Membership(), survivors, next, start, 5*time.Second)
 	t.Logf("after SIGKILL of %s, %s agreed by the survivors after %v", old, next, took)
 	r = await(t, c, 5*time.Second, "the survivors agree on the next highest", func(r survey.Report) bool {
 		return agreedOnHighest(2)(r) && r.Coordinator == next

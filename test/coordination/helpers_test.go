@@ -23,7 +23,7 @@ func await(t *testing.T, c *testcluster.Cluster, limit time.Duration, what strin
 	t.Helper()
 	deadline := time.Now().Add(limit)
 	for {
-		r, err := survey.Survey(context.Background(), c.Reference(), askTimeout)
+		r, err := survey.Survey(context.Background(), c.Reference(), askTimeout, c.Membership())
 		if err == nil && cond(r) {
 			return r
 		}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"zchat/internal/auth"
 	"zchat/internal/coordination/survey"
 	"zchat/internal/testcluster"
 )
@@ -37,7 +38,7 @@ func measureFailover(t *testing.T, trials int) {
 		old, survivors, next := r.Coordinator, others(r), secondHighest(r)
 		c.Kill(old)
 		start := time.Now()
-		d := awaitFollowing(t, survivors, next, start, 5*time.Second)
+		d := awaitFollowing(t, c.Membership(), survivors, next, start, 5*time.Second)
 		t.Logf("trial %d: SIGKILL %s, %s agreed by %d survivors after %v", i+1, old, next, len(survivors), d.Round(time.Millisecond))
 		times = append(times, d)
 		c.Restart(old)
@@ -70,10 +71,10 @@ func secondHighest(r survey.Report) string {
 
 // awaitFollowing polls every survivor's status until all name want; it
 // returns the time since start. Polls are as fast as the replies come.
-func awaitFollowing(t *testing.T, survivors map[string]string, want string, start time.Time, limit time.Duration) time.Duration {
+func awaitFollowing(t *testing.T, member auth.Cluster, survivors map[string]string, want string, start time.Time, limit time.Duration) time.Duration {
 	t.Helper()
 	for time.Since(start) < limit {
-		if allFollow(survivors, want) {
+		if allFollow(member, survivors, want) {
 			return time.Since(start)
 		}
 		time.Sleep(2 * time.Millisecond)
@@ -82,13 +83,13 @@ func awaitFollowing(t *testing.T, survivors map[string]string, want string, star
 	return 0
 }
 
-func allFollow(survivors map[string]string, want string) bool {
+func allFollow(member auth.Cluster, survivors map[string]string, want string) bool {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	agree := 0
 	for _, addr := range survivors {
 		wg.Go(func() {
-			m, err := testcluster.Ask(addr, "status", nil, 200*time.Millisecond)
+			m, err := testcluster.AskWith(member, addr, "status", nil, 200*time.Millisecond)
 			if err == nil && fmt.Sprint(m.Data["coordinator"]) == want {
 				mu.Lock()
 				agree++

@@ -32,11 +32,15 @@ type service struct {
 	Healthcheck *struct {
 		Test []string `yaml:"test"`
 	} `yaml:"healthcheck"`
+	Secrets []string `yaml:"secrets"`
 }
 
 type composeFile struct {
 	Services map[string]service `yaml:"services"`
 	Volumes  map[string]any     `yaml:"volumes"`
+	Secrets  map[string]struct {
+		File string `yaml:"file"`
+	} `yaml:"secrets"`
 }
 
 // standard is the topology of the original: service names, replicas, and
@@ -230,4 +234,29 @@ func set(re *regexp.Regexp, s string) map[string]bool {
 		out[m[1]] = true
 	}
 	return out
+}
+
+// TestComposeClusterKey checks that the members (and only they) get the
+// cluster key: the secret mounted read-only at /run/secrets and
+// ZCHAT_CLUSTER_KEY naming it; bots and clients, which use the open
+// ports, do not.
+func TestComposeClusterKey(t *testing.T) {
+	c := loadCompose(t)
+	if f := c.Secrets["cluster_key"].File; f != "./secrets/cluster.key" {
+		t.Fatalf("secret cluster_key from %q, want ./secrets/cluster.key (what the comments tell to generate)", f)
+	}
+	for name, s := range c.Services {
+		member := slices.Contains([]string{"reference", "broker", "proxy", "server"}, name)
+		hasSecret := slices.Contains(s.Secrets, "cluster_key")
+		key := s.Environment["ZCHAT_CLUSTER_KEY"]
+		switch {
+		case member && (!hasSecret || key != "/run/secrets/cluster_key"):
+			t.Errorf("%s: a member needs secret cluster_key and ZCHAT_CLUSTER_KEY=/run/secrets/cluster_key (has %v, %q)", name, s.Secrets, key)
+		case !member && (hasSecret || key != ""):
+			t.Errorf("%s: not a member, must not get the cluster key", name)
+		}
+		if _, insecure := s.Environment["ZCHAT_INSECURE_CLUSTER"]; insecure {
+			t.Errorf("%s: the compose file must not run the member links open", name)
+		}
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"zchat/internal/auth"
 	"zchat/internal/cluster"
 	"zchat/internal/freeport"
 	"zchat/internal/testcluster"
@@ -64,10 +65,15 @@ type host struct {
 	services map[string]bool
 	ports    map[string]string // standard port -> free port
 	dataDirs map[string]string // service -> directory standing for its volume
+	keyFile  string            // stands for the cluster_key secret
 }
 
 func newHost(t *testing.T, c composeFile) *host {
 	h := &host{services: map[string]bool{}, ports: map[string]string{}, dataDirs: map[string]string{}}
+	h.keyFile = filepath.Join(t.TempDir(), "cluster.key")
+	if _, err := auth.WriteNewKeyFile(h.keyFile); err != nil {
+		t.Fatal(err)
+	}
 	for name := range c.Services {
 		h.services[name] = true
 		h.dataDirs[name] = filepath.Join(t.TempDir(), name)
@@ -89,6 +95,8 @@ func (h *host) env(t *testing.T, service string, compose map[string]string) []st
 			continue // one per process: see start
 		case k == "ZCHAT_DATA":
 			v = h.dataDirs[service]
+		case k == "ZCHAT_CLUSTER_KEY":
+			v = h.keyFile
 		case m != nil:
 			hostPart, port := m[1], m[2]
 			if h.services[hostPart] {

@@ -75,9 +75,9 @@ func readConverged(t testing.TB, c *testcluster.Cluster, servers, channels []str
 		before := waitSameVectors(t, c, servers)
 		var replicas []replica
 		for _, s := range servers {
-			replicas = append(replicas, readReplica(t, c.PeerAddr(s), s, channels))
+			replicas = append(replicas, readReplica(t, c, s, channels))
 		}
-		if after := vectorOf(t, c.PeerAddr(servers[0])); maps.Equal(before, after) {
+		if after := vectorOf(t, c, servers[0]); maps.Equal(before, after) {
 			return replicas
 		}
 	}
@@ -92,7 +92,7 @@ func waitSameVectors(t testing.TB, c *testcluster.Cluster, servers []string) map
 	waitFor(t, 60*time.Second, fmt.Sprintf("servers %v to converge", servers), func() bool {
 		last = last[:0]
 		for _, s := range servers {
-			last = append(last, vectorOf(t, c.PeerAddr(s)))
+			last = append(last, vectorOf(t, c, s))
 		}
 		for _, v := range last[1:] {
 			if !maps.Equal(v, last[0]) {
@@ -104,8 +104,10 @@ func waitSameVectors(t testing.TB, c *testcluster.Cluster, servers []string) map
 	return last[0]
 }
 
-func vectorOf(t testing.TB, addr string) map[string]uint64 {
-	m, err := testcluster.Ask(addr, "vector", nil, 2*time.Second)
+// vectorOf asks a server's peer endpoint, as a member, for its version
+// vector.
+func vectorOf(t testing.TB, c *testcluster.Cluster, server string) map[string]uint64 {
+	m, err := c.Ask(c.PeerAddr(server), "vector", nil, 2*time.Second)
 	if err != nil {
 		return map[string]uint64{"unreachable": 0}
 	}
@@ -119,14 +121,14 @@ func vectorOf(t testing.TB, addr string) map[string]uint64 {
 
 // readReplica reads whole channel histories from one server's peer
 // endpoint, newest page first.
-func readReplica(t testing.TB, addr, server string, channels []string) replica {
+func readReplica(t testing.TB, c *testcluster.Cluster, server string, channels []string) replica {
 	t.Helper()
 	r := replica{server: server, history: map[string][]entry{}}
 	for _, ch := range channels {
 		var all []entry
 		before := ""
 		for {
-			page := historyPage(t, addr, ch, before)
+			page := historyPage(t, c, server, ch, before)
 			if len(page) == 0 {
 				break
 			}
@@ -138,13 +140,14 @@ func readReplica(t testing.TB, addr, server string, channels []string) replica {
 	return r
 }
 
-func historyPage(t testing.TB, addr, channel, before string) []entry {
+func historyPage(t testing.TB, c *testcluster.Cluster, server, channel, before string) []entry {
 	t.Helper()
 	data := map[string]any{"channel": channel, "limit": 1000}
 	if before != "" {
 		data["before"] = before
 	}
-	m, err := testcluster.Ask(addr, "history", data, 10*time.Second)
+	addr := c.PeerAddr(server)
+	m, err := c.Ask(addr, "history", data, 10*time.Second)
 	if s, _ := m.OptString("status"); err != nil || s != "OK" {
 		t.Fatalf("history of %s from %s: %v %v", channel, addr, err, m.Data)
 	}

@@ -51,7 +51,7 @@ func startCluster(t *testing.T, serverArgs ...string) *testcluster.Cluster {
 
 // listed reports whether the reference lists server name.
 func listed(c *testcluster.Cluster, name string) bool {
-	m, err := testcluster.Ask(c.Reference(), "list", nil, time.Second)
+	m, err := c.Ask(c.Reference(), "list", nil, time.Second)
 	if err != nil {
 		return false
 	}

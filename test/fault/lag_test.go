@@ -42,7 +42,7 @@ func TestReplicationLag(t *testing.T) {
 }
 
 func logLag(t *testing.T, c *testcluster.Cluster, server string) {
-	m, err := testcluster.Ask(c.PeerAddr(server), "status", nil, 5*time.Second)
+	m, err := c.Ask(c.PeerAddr(server), "status", nil, 5*time.Second)
 	if err != nil {
 		t.Fatalf("status of %s: %v", server, err)
 	}

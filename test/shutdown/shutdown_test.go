@@ -256,6 +256,7 @@ func startOwn(t *testing.T, c *testcluster.Cluster, name string) *ownServer {
 	s.args = []string{"--log-level=info", "server", "--name", name, "--data", s.dir,
 		"--broker", c.Backend(), "--proxy", c.XSub(), "--proxy-sub", c.XPub(),
 		"--reference", c.Reference(), "--peer-bind", peer, "--advertise", peer}
+	s.args = append(s.args, c.MemberArgs()...)
 	s.start(t)
 	t.Cleanup(func() {
 		s.proc.Stop(10 * time.Second)

@@ -8,6 +8,7 @@ import (
 
 	zmq "github.com/pebbe/zmq4"
 
+	"zchat/internal/auth"
 	"zchat/internal/clock"
 	"zchat/internal/wire"
 )
@@ -29,12 +30,20 @@ type conn struct {
 	lamport *clock.Lamport
 }
 
-func open(endpoint string, timeout time.Duration, lamport *clock.Lamport) (*conn, error) {
-	sock, err := dial(endpoint)
+// dialer opens conns: how long each answer may take, the survey's Lamport
+// clock, and the proof of membership the endpoints ask for.
+type dialer struct {
+	timeout time.Duration
+	lamport *clock.Lamport
+	cluster auth.Cluster
+}
+
+func (d dialer) open(endpoint string) (*conn, error) {
+	sock, err := dial(endpoint, d.cluster)
 	if err != nil {
 		return nil, err
 	}
-	return &conn{sock: sock, timeout: timeout, lamport: lamport}, nil
+	return &conn{sock: sock, timeout: d.timeout, lamport: d.lamport}, nil
 }
 
 func (c *conn) close() { c.sock.Close() }
@@ -63,12 +72,16 @@ func (c *conn) call(ctx context.Context, service string) (exchange, error) {
 	return x, err
 }
 
-func dial(endpoint string) (*zmq.Socket, error) {
+func dial(endpoint string, cluster auth.Cluster) (*zmq.Socket, error) {
 	sock, err := zmq.NewSocket(zmq.REQ)
 	if err != nil {
 		return nil, err
 	}
 	sock.SetLinger(0)
+	if err := cluster.Client(sock); err != nil {
+		sock.Close()
+		return nil, err
+	}
 	if err := sock.Connect(endpoint); err != nil {
 		sock.Close()
 		return nil, fmt.Errorf("connect %s: %w", endpoint, err)

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"zchat/internal/auth"
 	"zchat/internal/clock"
 	"zchat/internal/wire"
 )
@@ -34,23 +35,25 @@ type Server struct {
 }
 
 // Survey lists the servers at the reference and asks each for its status,
-// all at once, each answer awaited at most timeout.
-func Survey(ctx context.Context, reference string, timeout time.Duration) (Report, error) {
+// all at once, each answer awaited at most timeout. Both are member
+// endpoints: the survey proves membership of cluster.
+func Survey(ctx context.Context, reference string, timeout time.Duration, cluster auth.Cluster) (Report, error) {
 	var lamport clock.Lamport
-	servers, err := list(ctx, reference, timeout, &lamport)
+	d := dialer{timeout: timeout, lamport: &lamport, cluster: cluster}
+	servers, err := list(ctx, reference, d)
 	if err != nil {
 		return Report{}, fmt.Errorf("reference %s: %w", reference, err)
 	}
 	var wg sync.WaitGroup
 	for i := range servers {
-		wg.Go(func() { servers[i].ask(ctx, timeout, &lamport) })
+		wg.Go(func() { servers[i].ask(ctx, d) })
 	}
 	wg.Wait()
 	return summarize(reference, servers), nil
 }
 
-func list(ctx context.Context, reference string, timeout time.Duration, lamport *clock.Lamport) ([]Server, error) {
-	c, err := open(reference, timeout, lamport)
+func list(ctx context.Context, reference string, d dialer) ([]Server, error) {
+	c, err := d.open(reference)
 	if err != nil {
 		return nil, err
 	}
@@ -63,12 +66,12 @@ func list(ctx context.Context, reference string, timeout time.Duration, lamport 
 }
 
 // ask fills s from the server's status reply, or sets Error.
-func (s *Server) ask(ctx context.Context, timeout time.Duration, lamport *clock.Lamport) {
+func (s *Server) ask(ctx context.Context, d dialer) {
 	if s.Address == "" {
 		s.Error = "no address in the reference's list"
 		return
 	}
-	c, err := open(s.Address, timeout, lamport)
+	c, err := d.open(s.Address)
 	if err != nil {
 		s.Error = err.Error()
 		return
