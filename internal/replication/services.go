@@ -100,10 +100,11 @@ func historyQuery(m wire.Message) (zchat.HistoryQuery, error) {
 // apply stores replicated events and lets their Lamport clocks advance
 // ours, as any received message does.
 func (r *Replicator) apply(ctx context.Context, events []zchat.Event) ([]zchat.Event, error) {
-	applied, err := r.store.Apply(ctx, events)
+	res, err := r.store.Apply(ctx, events)
 	if err != nil {
 		return nil, err
 	}
+	applied := res.Events
 	var top uint64
 	for _, e := range applied {
 		top = max(top, e.Clock)

@@ -109,8 +109,8 @@ func BenchmarkApply(b *testing.B) {
 		}
 		b.StartTimer()
 		got, err := s.Apply(context.Background(), evs)
-		if err != nil || len(got) != batch {
-			b.Fatalf("Apply: %d applied, %v", len(got), err)
+		if err != nil || len(got.Events) != batch {
+			b.Fatalf("Apply: %d applied, %v", len(got.Events), err)
 		}
 	}
 	b.ReportMetric(float64(iters*batch)/b.Elapsed().Seconds(), "events/s")
