@@ -2,11 +2,13 @@ package replication
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
+	"zchat"
 	"zchat/internal/registry"
 )
 
@@ -94,51 +96,101 @@ func (r *Replicator) pullAll(ctx context.Context, failing map[string]bool) {
 	}
 }
 
-// pullFrom compares version vectors with peer and fetches every range it
-// has and we lack, whatever the origin.
+// pullFrom compares vectors and heads with peer and fetches every range
+// it has and we lack, whatever the origin. A log of an origin that differs
+// between us (see headsDiverge, and fetched events that do not chain onto
+// ours) is repaired if the peer is that origin and refused otherwise (see
+// onDivergence).
 func (r *Replicator) pullFrom(ctx context.Context, peer string) error {
-	theirs, err := r.peerVector(ctx, peer)
+	before := r.store.Heads() // before asking: headsDiverge relies on it
+	pv, err := r.peerVector(ctx, peer)
 	if err != nil {
 		return err
 	}
-	mine := r.store.Vector()
-	for _, origin := range sortedKeys(theirs) {
-		if theirs[origin] > mine[origin] {
-			if err := r.fetchRange(ctx, peer, origin, mine[origin], theirs[origin]); err != nil {
-				return err
-			}
+	origins := sortedKeys(pv.vector)
+	if _, ok := pv.vector[pv.origin]; !ok && before[pv.origin].Seq > 0 {
+		origins = append(origins, pv.origin) // the origin wrote nothing, and we hold some
+	}
+	for _, origin := range origins {
+		if origin == r.origin {
+			continue // our own log: the peer repairs its copy from us
+		}
+		if why := headsDiverge(before[origin], pv, origin); why != "" && !r.onDivergence(ctx, peer, pv, origin, why) {
+			continue
+		}
+		if err := r.pullOrigin(ctx, peer, pv, origin); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// peerVector asks for the peer's vector; the answer also tells how far
-// the peer holds our origin, which counts as its acknowledgement.
-func (r *Replicator) peerVector(ctx context.Context, peer string) (map[string]uint64, error) {
+// pullOrigin fetches what peer holds of origin beyond our vector. Fetched
+// events that contradict our log go to onDivergence; after a repair the
+// range is fetched once more, from where our log now ends.
+func (r *Replicator) pullOrigin(ctx context.Context, peer string, pv peerView, origin string) error {
+	for attempt := 0; attempt < 2; attempt++ {
+		mine := r.store.Vector()[origin]
+		if pv.vector[origin] <= mine {
+			return nil
+		}
+		err := r.fetchRange(ctx, peer, origin, mine, pv.vector[origin])
+		var d *divergedError
+		if !errors.As(err, &d) {
+			return err
+		}
+		if !r.onDivergence(ctx, peer, pv, origin, "fetched "+d.d.String()) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// peerView is a peer's answer to vector.
+type peerView struct {
+	origin string                // the peer's own origin
+	vector map[string]uint64     // origin -> highest contiguous seq held
+	heads  map[string]zchat.Head // the same with hashes; nil from an older peer
+}
+
+// peerVector asks for the peer's vector and heads; the answer also tells
+// how far the peer holds our origin, which counts as its acknowledgement
+// if its hash there is ours.
+func (r *Replicator) peerVector(ctx context.Context, peer string) (peerView, error) {
 	ctx, cancel := context.WithTimeout(ctx, r.cfg.CallTimeout)
 	defer cancel()
 	m, err := r.cfg.Peers.Call(ctx, peer, svcVector, nil)
 	if err != nil {
-		return nil, err
+		return peerView{}, err
 	}
-	vec, err := decodeVector(m.Data["vector"])
+	var pv peerView
+	pv.vector, err = decodeVector(m.Data["vector"])
 	if err != nil {
-		return nil, err
+		return peerView{}, err
 	}
-	origin, _ := m.OptString("origin")
-	r.acks.update(peer, origin, vec[r.origin])
-	return vec, nil
+	if pv.heads, err = decodeHeads(m.Data["heads"]); err != nil {
+		return peerView{}, err
+	}
+	pv.origin, _ = m.OptString("origin")
+	theirs, known := pv.heads[r.origin]
+	r.recordOwnAck(ctx, peer, pv.origin, zchat.Head{Seq: pv.vector[r.origin], Hash: theirs.Hash}, known, nil)
+	return pv, nil
 }
 
-// recordAck reads a replicate reply: the peer's origin and how far it
-// holds ours.
-func (r *Replicator) recordAck(peer string, data map[string]any) error {
+// recordAck reads a replicate reply: the peer's origin, how far it holds
+// ours and (newer peers) its hash there. sent are the events just pushed.
+func (r *Replicator) recordAck(ctx context.Context, peer string, data map[string]any, sent []zchat.Event) error {
 	origin, ok := data["origin"].(string)
 	seq, ok2 := toUint(data["seq"])
 	if !ok || !ok2 {
 		return fmt.Errorf("replicate reply without origin or seq: %v", data)
 	}
-	r.acks.update(peer, origin, seq)
+	fr := fieldReader{}
+	hash := fr.hash(data["hash"])
+	if fr.err != nil {
+		return fmt.Errorf("replicate reply: %w", fr.err)
+	}
+	r.recordOwnAck(ctx, peer, origin, zchat.Head{Seq: seq, Hash: hash}, !hash.IsZero(), sent)
 	return nil
 }
 

@@ -8,8 +8,10 @@ import (
 	"zchat/internal/wire"
 )
 
-// wireEvent is an event on the wire: a MessagePack array of its nine
-// fields in this order, about half the size of a map.
+// wireEvent is an event on the wire: a MessagePack array of its fields in
+// this order, about half the size of a map. The tenth, the hash (bin, 32
+// bytes), came later: an event of nine is from an older peer, and the
+// receiving store computes its hash itself.
 type wireEvent struct {
 	_msgpack struct{} `msgpack:",as_array"`
 	Origin   string
@@ -21,15 +23,19 @@ type wireEvent struct {
 	Target   string
 	Text     string
 	ReqID    string
+	Hash     []byte
 }
 
+// eventFields is how many fields an event has at least (older peers send
+// no hash).
 const eventFields = 9
 
 func encodeEvents(events []zchat.Event) []wireEvent {
 	out := make([]wireEvent, len(events))
-	for i, e := range events {
+	for i := range events {
+		e := &events[i] // Hash slices the caller's array: no copy per event
 		out[i] = wireEvent{Origin: e.Origin, Seq: e.Seq, Clock: e.Clock, Time: e.Time,
-			Kind: uint8(e.Kind), User: e.User, Target: e.Target, Text: e.Text, ReqID: e.ReqID}
+			Kind: uint8(e.Kind), User: e.User, Target: e.Target, Text: e.Text, ReqID: e.ReqID, Hash: e.Hash[:]}
 	}
 	return out
 }
@@ -66,6 +72,9 @@ func decodeEvent(v any) (zchat.Event, error) {
 	e.Origin, e.Seq, e.Clock = r.str(f[0]), r.uint(f[1]), r.uint(f[2])
 	e.Time, kind = r.float(f[3]), r.uint(f[4])
 	e.User, e.Target, e.Text, e.ReqID = r.str(f[5]), r.str(f[6]), r.str(f[7]), r.str(f[8])
+	if len(f) > eventFields {
+		e.Hash = r.hash(f[9])
+	}
 	if kind > math.MaxUint8 {
 		r.fail("kind", f[4])
 	}
@@ -107,6 +116,25 @@ func (r *fieldReader) float(v any) float64 {
 	return f
 }
 
+// hash reads a 32-byte hash (bin, or str from a lenient encoder); nil is
+// no hash.
+func (r *fieldReader) hash(v any) zchat.Hash {
+	var h zchat.Hash
+	if v == nil {
+		return h
+	}
+	b, ok := v.([]byte)
+	if s, isStr := v.(string); isStr {
+		b, ok = []byte(s), true
+	}
+	if !ok || len(b) != len(h) {
+		r.fail("hash", v)
+		return h
+	}
+	copy(h[:], b)
+	return h
+}
+
 // toUint reads a non-negative integer with the wire's lenient rules.
 func toUint(v any) (uint64, bool) {
 	n, ok := wire.AsInt(v)
@@ -128,4 +156,85 @@ func decodeVector(v any) (map[string]uint64, error) {
 		out[origin] = n
 	}
 	return out, nil
+}
+
+// wireHead is a head in a vector reply: [seq, hash].
+type wireHead struct {
+	_msgpack struct{} `msgpack:",as_array"`
+	Seq      uint64
+	Hash     []byte
+}
+
+func encodeHeads(heads map[string]zchat.Head) map[string]wireHead {
+	out := make(map[string]wireHead, len(heads))
+	for origin, h := range heads {
+		out[origin] = wireHead{Seq: h.Seq, Hash: h.Hash[:]}
+	}
+	return out
+}
+
+// decodeHeads reads an origin -> [seq, hash] map; nil (an older peer) is
+// nil.
+func decodeHeads(v any) (map[string]zchat.Head, error) {
+	if v == nil {
+		return nil, nil
+	}
+	m, ok := wire.AsMap(v)
+	if !ok {
+		return nil, fmt.Errorf("heads: want a map, got %T", v)
+	}
+	out := make(map[string]zchat.Head, len(m))
+	for origin, item := range m {
+		f, ok := item.([]any)
+		if !ok || len(f) < 2 {
+			return nil, fmt.Errorf("heads: want [seq, hash] for %s, got %v", origin, item)
+		}
+		r := fieldReader{}
+		h := zchat.Head{Seq: r.uint(f[0]), Hash: r.hash(f[1])}
+		if r.err != nil {
+			return nil, fmt.Errorf("heads: %s: %w", origin, r.err)
+		}
+		out[origin] = h
+	}
+	return out, nil
+}
+
+// decodeHashes reads a list of hashes (nil for a seq not held) of want
+// entries.
+func decodeHashes(v any, want int) ([]zchat.Hash, error) {
+	list, ok := v.([]any)
+	if !ok || len(list) != want {
+		return nil, fmt.Errorf("hashes: want a list of %d, got %T of %d", want, v, len(list))
+	}
+	out := make([]zchat.Hash, want)
+	r := fieldReader{}
+	for i, item := range list {
+		out[i] = r.hash(item)
+	}
+	return out, r.err
+}
+
+// encodeHashes writes hashes as a list, nil for a zero (not held) one.
+func encodeHashes(hashes []zchat.Hash) []any {
+	out := make([]any, len(hashes))
+	for i := range hashes {
+		if !hashes[i].IsZero() {
+			out[i] = hashes[i][:]
+		}
+	}
+	return out
+}
+
+// decodeSeqs reads a list of at most limit sequence numbers.
+func decodeSeqs(v any, limit int) ([]uint64, error) {
+	list, ok := v.([]any)
+	if !ok || len(list) > limit {
+		return nil, fmt.Errorf("seqs: want a list of at most %d, got %T", limit, v)
+	}
+	out := make([]uint64, len(list))
+	r := fieldReader{}
+	for i, item := range list {
+		out[i] = r.uint(item)
+	}
+	return out, r.err
 }
