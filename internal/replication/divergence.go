@@ -3,6 +3,7 @@ package replication
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -49,7 +50,7 @@ func headsDiverge(ours zchat.Head, pv peerView, origin string) string {
 // whether our log was repaired, so that fetching from peer may go on.
 func (r *Replicator) onDivergence(ctx context.Context, peer string, pv peerView, origin, why string) bool {
 	r.stats.divergences.Add(1)
-	if origin != pv.origin {
+	if !isOrigin(peer, pv.origin, origin) {
 		r.warnDivergence(peer, origin, "refused a diverging log from a peer that is not its origin", why)
 		return false
 	}
@@ -60,6 +61,14 @@ func (r *Replicator) onDivergence(ctx context.Context, peer string, pv peerView,
 		return false
 	}
 	return true
+}
+
+// isOrigin tells whether peer, which says its own origin is peerOrigin,
+// is the origin of origin. An origin is its server's name and a suffix
+// (store.Open), so a peer can speak only for origins of its own name: a
+// peer that claims another server's origin cannot make us truncate it.
+func isOrigin(peer, peerOrigin, origin string) bool {
+	return origin == peerOrigin && strings.HasPrefix(origin, peer+".")
 }
 
 // pushDiverged handles pushed events that contradict our log: they were

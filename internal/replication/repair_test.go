@@ -108,3 +108,21 @@ func TestHeadsDiverge(t *testing.T) {
 		}
 	}
 }
+
+func TestIsOrigin(t *testing.T) {
+	tests := []struct {
+		peer, peerOrigin, origin string
+		want                     bool
+	}{
+		{"s1", "s1.5f3a09c2", "s1.5f3a09c2", true},
+		{"s1", "s1.5f3a09c2", "s2.11111111", false}, // another origin
+		{"s1", "s2.11111111", "s2.11111111", false}, // claims another server's origin
+		{"s1", "s10.1234", "s10.1234", false},       // a name that merely starts alike
+		{"s1", "s1.5f3a09c2", "s1.00000000", false}, // its earlier incarnation
+	}
+	for _, tt := range tests {
+		if got := isOrigin(tt.peer, tt.peerOrigin, tt.origin); got != tt.want {
+			t.Errorf("isOrigin(%q, %q, %q) = %v", tt.peer, tt.peerOrigin, tt.origin, got)
+		}
+	}
+}
