@@ -177,7 +177,7 @@ func TestOpenComputesChainsOfAnOldDatabase(t *testing.T) {
 
 // rawExec runs SQL on a closed store's database, as an older version or
 // an operator would.
-func rawExec(t *testing.T, dir string, stmts ...string) {
+func rawExec(t testing.TB, dir string, stmts ...string) {
 	t.Helper()
 	db, err := sql.Open("sqlite3", writerDSN(dir+"/"+dbFile))
 	if err != nil {
