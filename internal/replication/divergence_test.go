@@ -133,10 +133,12 @@ func TestNoRepairWithoutTheOrigin(t *testing.T) {
 	eventually(t, 5*time.Second, "first copy", func() bool { return converged(a, b, c) })
 	origin := a.st.Origin()
 	net.partition("a", "c")
+	net.partition("b", "c") // b takes a's post, not c's forged one
 	plant(t, c, forge(origin, c.st.Head(origin), 1, "forged"))
 	a.post(t, 1) // the same seq: both see different heads
 	eventually(t, 5*time.Second, "b holds a's post", func() bool { return holdsOriginsLog(t, a, b) })
 	a.stop()
+	net.heal("b", "c")
 	eventually(t, 5*time.Second, "b and c see the divergence several times", func() bool {
 		return b.r.stats.divergences.Load() >= 3 && c.r.stats.divergences.Load() >= 3
 	})
@@ -203,6 +205,7 @@ func TestDivergedPeerDoesNotAcknowledge(t *testing.T) {
 	net := newFakeNet()
 	cfg := fastConfig()
 	cfg.SyncReplicas = 1
+	cfg.SyncTimeout = 2 * time.Second // the first wait must not time out under load
 	noRepair := cfg
 	noRepair.PullInterval = -1 // b never repairs: its ack stays diverged
 	a, b := net.start(t, "a", "", cfg), net.start(t, "b", "", noRepair)
