@@ -110,15 +110,14 @@ func (st *statements) close() error {
 	return errors.Join(errs...)
 }
 
-// rowScanner is *sql.Row or *sql.Rows.
-type rowScanner interface{ Scan(dest ...any) error }
-
-// scanEvent reads the eventColumns of one row.
-func scanEvent(r rowScanner) (zchat.Event, error) {
+// scanEvent reads the eventColumns of one row. The hash is read as
+// RawBytes (valid until the next row) and copied into the event: one copy
+// per row, not two.
+func scanEvent(r *sql.Rows) (zchat.Event, error) {
 	var e zchat.Event
 	var seq, clock int64
 	var kind int
-	var hash []byte
+	var hash sql.RawBytes
 	if err := r.Scan(&e.Origin, &seq, &clock, &e.Time, &kind, &e.User, &e.Target, &e.Text, &e.ReqID, &hash); err != nil {
 		return zchat.Event{}, err
 	}
