@@ -36,7 +36,8 @@ func (k Kind) String() string {
 
 // Event is an immutable, replicated state change. Its identity is
 // (Origin, Seq): Origin names the replica incarnation that accepted it and
-// Seq counts that origin's events from 1 without gaps.
+// Seq counts that origin's events from 1 without gaps; Hash makes the
+// sequence a hash chain, so that replicas can tell their logs apart.
 type Event struct {
 	Origin string
 	Seq    uint64
@@ -47,6 +48,10 @@ type Event struct {
 	Target string // channel name (channel, post) or recipient (private).
 	Text   string // post or private message body.
 	ReqID  string // client request id, for de-duplicating retries.
+	// Hash chains the event onto the previous one of its origin (see
+	// ChainHash). The store sets it; zero on an event from a peer that
+	// sends none, which the store then computes itself.
+	Hash Hash
 }
 
 // ID is the stable, cluster-wide identifier of the event.

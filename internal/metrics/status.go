@@ -36,6 +36,9 @@ var statusFields = []statusField{
 	{"replication.pull_rounds", "zchat_replication_pull_rounds_total", "Anti-entropy rounds run.", prometheus.CounterValue},
 	{"replication.sync_waits", "zchat_replication_sync_waits_total", "Writes that waited for --sync-replicas peers.", prometheus.CounterValue},
 	{"replication.sync_timeouts", "zchat_replication_sync_timeouts_total", "Writes whose --sync-replicas wait timed out.", prometheus.CounterValue},
+	{"replication.divergences", "zchat_replication_divergences_total", "Times this server found its log of an origin to differ from a peer's.", prometheus.CounterValue},
+	{"replication.repairs", "zchat_replication_repairs_total", "Diverged logs of an origin truncated back to what the origin wrote.", prometheus.CounterValue},
+	{"replication.truncated", "zchat_replication_truncated_events_total", "Events removed by repairs of diverged logs.", prometheus.CounterValue},
 }
 
 // statusCollector turns a server's status map into metrics at scrape time.

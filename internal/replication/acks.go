@@ -9,11 +9,18 @@ import (
 
 // peerAck is what one peer last said it holds of our origin. origin is the
 // peer's own origin: a new one means its data directory was wiped, and
-// only then may its position go down.
+// only then may its position go down. diverged means that the peer's hash
+// at seq is not ours: it holds another log of our origin (until it repairs
+// it from us), so it holds none of our events as far as waiting for
+// copies is concerned.
 type peerAck struct {
-	origin string
-	seq    uint64
+	origin   string
+	seq      uint64
+	diverged bool
 }
+
+// holds reports whether the peer holds our event seq.
+func (p peerAck) holds(seq uint64) bool { return !p.diverged && p.seq >= seq }
 
 // acks tracks, per peer, how far it holds our events, and wakes the
 // WaitReplicated callers whenever that changes.
@@ -29,15 +36,16 @@ func newAcks() *acks {
 
 // update records a peer's reply. A reply of the same incarnation that is
 // lower than what we know is stale (replies of concurrent requests may
-// arrive out of order) and is ignored.
-func (a *acks) update(peer, origin string, seq uint64) {
+// arrive out of order) and is ignored, unless it is the first consistent
+// one after a divergence (the peer truncated its copy of our log).
+func (a *acks) update(peer, origin string, seq uint64, diverged bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	old, known := a.peers[peer]
-	if known && old.origin == origin && seq <= old.seq {
+	if known && old.origin == origin && seq <= old.seq && old.diverged == diverged {
 		return
 	}
-	a.peers[peer] = peerAck{origin: origin, seq: seq}
+	a.peers[peer] = peerAck{origin: origin, seq: seq, diverged: diverged}
 	close(a.changed)
 	a.changed = make(chan struct{})
 }
@@ -57,7 +65,7 @@ func (a *acks) holders(seq uint64) (int, <-chan struct{}) {
 	defer a.mu.Unlock()
 	n := 0
 	for _, p := range a.peers {
-		if p.seq >= seq {
+		if p.holds(seq) {
 			n++
 		}
 	}

@@ -2,7 +2,7 @@ package replication
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -94,51 +94,53 @@ func (r *Replicator) pullAll(ctx context.Context, failing map[string]bool) {
 	}
 }
 
-// pullFrom compares version vectors with peer and fetches every range it
-// has and we lack, whatever the origin.
+// pullFrom compares vectors and heads with peer and fetches every range
+// it has and we lack, whatever the origin. A log of an origin that differs
+// between us (see headsDiverge, and fetched events that do not chain onto
+// ours) is repaired if the peer is that origin and refused otherwise (see
+// onDivergence).
 func (r *Replicator) pullFrom(ctx context.Context, peer string) error {
-	theirs, err := r.peerVector(ctx, peer)
+	before := r.store.Heads() // before asking: headsDiverge relies on it
+	pv, err := r.peerVector(ctx, peer)
 	if err != nil {
 		return err
 	}
-	mine := r.store.Vector()
-	for _, origin := range sortedKeys(theirs) {
-		if theirs[origin] > mine[origin] {
-			if err := r.fetchRange(ctx, peer, origin, mine[origin], theirs[origin]); err != nil {
-				return err
-			}
+	origins := sortedKeys(pv.vector)
+	if _, ok := pv.vector[pv.origin]; !ok && before[pv.origin].Seq > 0 {
+		origins = append(origins, pv.origin) // the origin wrote nothing, and we hold some
+	}
+	for _, origin := range origins {
+		if origin == r.origin {
+			continue // our own log: the peer repairs its copy from us
+		}
+		if why := headsDiverge(before[origin], pv, origin); why != "" && !r.onDivergence(ctx, peer, pv, origin, why) {
+			continue
+		}
+		if err := r.pullOrigin(ctx, peer, pv, origin); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// peerVector asks for the peer's vector; the answer also tells how far
-// the peer holds our origin, which counts as its acknowledgement.
-func (r *Replicator) peerVector(ctx context.Context, peer string) (map[string]uint64, error) {
-	ctx, cancel := context.WithTimeout(ctx, r.cfg.CallTimeout)
-	defer cancel()
-	m, err := r.cfg.Peers.Call(ctx, peer, svcVector, nil)
-	if err != nil {
-		return nil, err
+// pullOrigin fetches what peer holds of origin beyond our vector. Fetched
+// events that contradict our log go to onDivergence; after a repair the
+// range is fetched once more, from where our log now ends.
+func (r *Replicator) pullOrigin(ctx context.Context, peer string, pv peerView, origin string) error {
+	for attempt := 0; attempt < 2; attempt++ {
+		mine := r.store.Vector()[origin]
+		if pv.vector[origin] <= mine {
+			return nil
+		}
+		err := r.fetchRange(ctx, peer, origin, mine, pv.vector[origin])
+		var d *divergedError
+		if !errors.As(err, &d) {
+			return err
+		}
+		if !r.onDivergence(ctx, peer, pv, origin, "fetched "+d.d.String()) {
+			return nil
+		}
 	}
-	vec, err := decodeVector(m.Data["vector"])
-	if err != nil {
-		return nil, err
-	}
-	origin, _ := m.OptString("origin")
-	r.acks.update(peer, origin, vec[r.origin])
-	return vec, nil
-}
-
-// recordAck reads a replicate reply: the peer's origin and how far it
-// holds ours.
-func (r *Replicator) recordAck(peer string, data map[string]any) error {
-	origin, ok := data["origin"].(string)
-	seq, ok2 := toUint(data["seq"])
-	if !ok || !ok2 {
-		return fmt.Errorf("replicate reply without origin or seq: %v", data)
-	}
-	r.acks.update(peer, origin, seq)
 	return nil
 }
 

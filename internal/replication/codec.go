@@ -8,8 +8,10 @@ import (
 	"zchat/internal/wire"
 )
 
-// wireEvent is an event on the wire: a MessagePack array of its nine
-// fields in this order, about half the size of a map.
+// wireEvent is an event on the wire: a MessagePack array of its fields in
+// this order, about half the size of a map. The tenth, the hash (bin, 32
+// bytes), came later: an event of nine is from an older peer, and the
+// receiving store computes its hash itself.
 type wireEvent struct {
 	_msgpack struct{} `msgpack:",as_array"`
 	Origin   string
@@ -21,15 +23,19 @@ type wireEvent struct {
 	Target   string
 	Text     string
 	ReqID    string
+	Hash     []byte
 }
 
+// eventFields is how many fields an event has at least (older peers send
+// no hash).
 const eventFields = 9
 
 func encodeEvents(events []zchat.Event) []wireEvent {
 	out := make([]wireEvent, len(events))
-	for i, e := range events {
+	for i := range events {
+		e := &events[i] // Hash slices the caller's array: no copy per event
 		out[i] = wireEvent{Origin: e.Origin, Seq: e.Seq, Clock: e.Clock, Time: e.Time,
-			Kind: uint8(e.Kind), User: e.User, Target: e.Target, Text: e.Text, ReqID: e.ReqID}
+			Kind: uint8(e.Kind), User: e.User, Target: e.Target, Text: e.Text, ReqID: e.ReqID, Hash: e.Hash[:]}
 	}
 	return out
 }
@@ -66,6 +72,9 @@ func decodeEvent(v any) (zchat.Event, error) {
 	e.Origin, e.Seq, e.Clock = r.str(f[0]), r.uint(f[1]), r.uint(f[2])
 	e.Time, kind = r.float(f[3]), r.uint(f[4])
 	e.User, e.Target, e.Text, e.ReqID = r.str(f[5]), r.str(f[6]), r.str(f[7]), r.str(f[8])
+	if len(f) > eventFields {
+		e.Hash = r.hash(f[9])
+	}
 	if kind > math.MaxUint8 {
 		r.fail("kind", f[4])
 	}
@@ -105,6 +114,25 @@ func (r *fieldReader) float(v any) float64 {
 		r.fail("number", v)
 	}
 	return f
+}
+
+// hash reads a 32-byte hash (bin, or str from a lenient encoder); nil is
+// no hash.
+func (r *fieldReader) hash(v any) zchat.Hash {
+	var h zchat.Hash
+	if v == nil {
+		return h
+	}
+	b, ok := v.([]byte)
+	if s, isStr := v.(string); isStr {
+		b, ok = []byte(s), true
+	}
+	if !ok || len(b) != len(h) {
+		r.fail("hash", v)
+		return h
+	}
+	copy(h[:], b)
+	return h
 }
 
 // toUint reads a non-negative integer with the wire's lenient rules.

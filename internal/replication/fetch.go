@@ -16,6 +16,7 @@ type fetched struct {
 // fetchRange copies origin's events (after, to] from peer. Up to
 // FetchWindow fetches are in flight while earlier batches are applied, in
 // order, since the store applies an origin's events only contiguously.
+// Events that contradict our log stop it with a *divergedError.
 func (r *Replicator) fetchRange(ctx context.Context, peer, origin string, after, to uint64) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -33,7 +34,10 @@ func (r *Replicator) fetchRange(ctx context.Context, peer, origin string, after,
 		if err != nil {
 			return err
 		}
-		r.stats.pulled.Add(uint64(len(applied)))
+		r.stats.pulled.Add(uint64(len(applied.Events)))
+		if len(applied.Diverged) > 0 {
+			return &divergedError{applied.Diverged[0]} // the rest cannot chain either
+		}
 	}
 	return ctx.Err()
 }

@@ -78,6 +78,8 @@ type Replicator struct {
 	acks     *acks
 	ships    *shippers
 	pullNow  chan struct{} // wakes anti-entropy early, buffer 1
+	repairMu sync.Mutex    // one repair at a time
+	warned   warnings
 	stats    counters
 	lag      histogram
 }
@@ -124,6 +126,7 @@ func (r *Replicator) Services() map[string]func(ctx context.Context, m wire.Mess
 		svcReplicate: r.serveReplicate,
 		svcVector:    r.serveVector,
 		svcFetch:     r.serveFetch,
+		svcHashes:    r.serveHashes,
 		svcHistory:   r.serveHistory,
 	}
 }

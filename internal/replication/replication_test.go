@@ -141,6 +141,7 @@ func TestSyncReplicasWaitsForPeers(t *testing.T) {
 	net := newFakeNet()
 	cfg := fastConfig()
 	cfg.SyncReplicas = 1
+	cfg.SyncTimeout = 5 * time.Second // bounds a failure only: 200ms failed under a loaded -race suite
 	a, b := net.start(t, "a", "", cfg), net.start(t, "b", "", cfg)
 	waitReady(t, a, b)
 	ev := a.post(t, 1)[0]
@@ -156,6 +157,7 @@ func TestSyncReplicasTimesOut(t *testing.T) {
 	net := newFakeNet()
 	cfg := fastConfig()
 	cfg.SyncReplicas = 2
+	cfg.SyncTimeout = 2 * time.Second // the reachable peer must ack within it, also under a loaded -race suite
 	a, b, c := net.start(t, "a", "", cfg), net.start(t, "b", "", cfg), net.start(t, "c", "", cfg)
 	waitReady(t, a, b, c)
 	net.partition("a", "c")

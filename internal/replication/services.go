@@ -12,18 +12,25 @@ import (
 
 // Peer service names (see docs/replication.md).
 const (
-	svcReplicate = "replicate" // push: {origin, events} -> {origin, seq, applied}
-	svcVector    = "vector"    // {} -> {origin, vector}
+	svcReplicate = "replicate" // push: {origin, events} -> {origin, seq, hash, applied}
+	svcVector    = "vector"    // {} -> {origin, vector, heads}
 	svcFetch     = "fetch"     // {origin, after, limit} -> {events}
+	svcHashes    = "hashes"    // {origin, seqs} -> {hashes}; the repair's search
 	svcHistory   = "history"   // HistoryQuery fields -> {events}; for checkers
 )
 
 // maxFetch bounds one fetch reply (about 100-300 bytes per event).
 const maxFetch = 10000
 
+// maxHashes bounds the seqs of one hashes request (the store's bound).
+const maxHashes = 64
+
 // serveReplicate applies pushed events and acknowledges with how far we
-// hold the sender's origin: lower than what was sent means a gap, and the
-// sender resends from there.
+// hold the sender's origin, and the hash there: lower than what was sent
+// means a gap, and the sender resends from there; another hash means our
+// log of its origin diverged, which the sender must not count as holding
+// its events. A divergence starts an anti-entropy round, which repairs our
+// log if the sender is the origin.
 func (r *Replicator) serveReplicate(ctx context.Context, m wire.Message) map[string]any {
 	sender, err := m.String("origin")
 	if err != nil {
@@ -33,18 +40,48 @@ func (r *Replicator) serveReplicate(ctx context.Context, m wire.Message) map[str
 	if err != nil {
 		return wire.ErrorData(err.Error())
 	}
-	applied, err := r.apply(ctx, events)
+	res, err := r.apply(ctx, events)
 	if err != nil {
 		return wire.ErrorData(err.Error())
 	}
-	r.stats.received.Add(uint64(len(applied)))
-	r.lag.recordEvents(applied, r.cfg.Now())
+	if len(res.Diverged) > 0 {
+		r.pushDiverged(sender, res.Diverged)
+	}
+	r.stats.received.Add(uint64(len(res.Events)))
+	r.lag.recordEvents(res.Events, r.cfg.Now())
+	head := r.store.Head(sender)
 	return map[string]any{"status": wire.StatusOK, "origin": r.origin,
-		"seq": r.store.Vector()[sender], "applied": len(applied)}
+		"seq": head.Seq, "hash": head.Hash[:], "applied": len(res.Events)}
 }
 
+// serveVector answers our vector, and for newer peers the heads: the
+// vector alone cannot tell two different logs of the same length apart.
 func (r *Replicator) serveVector(ctx context.Context, m wire.Message) map[string]any {
-	return map[string]any{"status": wire.StatusOK, "origin": r.origin, "vector": r.store.Vector()}
+	heads := r.store.Heads()
+	vector := make(map[string]uint64, len(heads))
+	for o, h := range heads {
+		vector[o] = h.Seq
+	}
+	return map[string]any{"status": wire.StatusOK, "origin": r.origin, "vector": vector, "heads": encodeHeads(heads)}
+}
+
+// serveHashes returns our hashes of an origin's events at the given seqs
+// (nil where we hold none), for a peer that searches where its log of
+// that origin departs from ours.
+func (r *Replicator) serveHashes(ctx context.Context, m wire.Message) map[string]any {
+	origin, err := m.String("origin")
+	if err != nil {
+		return wire.ErrorData(err.Error())
+	}
+	seqs, err := decodeSeqs(m.Data["seqs"], maxHashes)
+	if err != nil {
+		return wire.ErrorData(err.Error())
+	}
+	hashes, err := r.store.HashesAt(ctx, origin, seqs)
+	if err != nil {
+		return wire.ErrorData(err.Error())
+	}
+	return map[string]any{"status": wire.StatusOK, "hashes": encodeHashes(hashes)}
 }
 
 // serveFetch returns events of one origin after a seq, hidden ones
@@ -97,19 +134,19 @@ func historyQuery(m wire.Message) (zchat.HistoryQuery, error) {
 	return q, errors.Join(append(errs, err)...)
 }
 
-// apply stores replicated events and lets their Lamport clocks advance
-// ours, as any received message does.
-func (r *Replicator) apply(ctx context.Context, events []zchat.Event) ([]zchat.Event, error) {
-	applied, err := r.store.Apply(ctx, events)
+// apply stores replicated events and lets the Lamport clocks of those
+// applied advance ours, as any received message does.
+func (r *Replicator) apply(ctx context.Context, events []zchat.Event) (store.Applied, error) {
+	res, err := r.store.Apply(ctx, events)
 	if err != nil {
-		return nil, err
+		return res, err
 	}
 	var top uint64
-	for _, e := range applied {
+	for _, e := range res.Events {
 		top = max(top, e.Clock)
 	}
 	if top > 0 {
 		r.cfg.Lamport.Observe(top)
 	}
-	return applied, nil
+	return res, nil
 }

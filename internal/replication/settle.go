@@ -44,7 +44,7 @@ func (a *acks) allHold(peers []string, seq uint64) (bool, <-chan struct{}) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for _, name := range peers {
-		if a.peers[name].seq < seq {
+		if !a.peers[name].holds(seq) {
 			return false, a.changed
 		}
 	}

@@ -196,7 +196,7 @@ func (sh *shipper) send(ctx context.Context, events []zchat.Event) bool {
 	data := map[string]any{"origin": sh.r.origin, "events": encodeEvents(events)}
 	m, err := sh.r.cfg.Peers.Call(cctx, sh.peer, svcReplicate, data)
 	if err == nil {
-		err = sh.r.recordAck(sh.peer, m.Data)
+		err = sh.r.recordAck(ctx, sh.peer, m.Data, events)
 	}
 	sh.r.stats.pushCalls.Add(1)
 	if sh.noteFailure(ctx, err) {

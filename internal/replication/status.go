@@ -17,6 +17,9 @@ type counters struct {
 	pullRounds   atomic.Uint64
 	syncWaits    atomic.Uint64
 	syncTimeouts atomic.Uint64
+	divergences  atomic.Uint64 // logs of an origin found to differ from a peer's (each time found)
+	repairs      atomic.Uint64 // our log of an origin truncated to its origin's
+	truncated    atomic.Uint64 // events those repairs removed
 }
 
 // StatusFields adds replication state to the status reply under
@@ -32,6 +35,7 @@ func (r *Replicator) StatusFields() map[string]any {
 		"fetch_calls": s.fetchCalls.Load(), "pulled": s.pulled.Load(), "pull_errors": s.pullErrors.Load(),
 		"pull_rounds": s.pullRounds.Load(),
 		"sync_waits":  s.syncWaits.Load(), "sync_timeouts": s.syncTimeouts.Load(),
+		"divergences": s.divergences.Load(), "repairs": s.repairs.Load(), "truncated": s.truncated.Load(),
 		"lag_samples": r.lag.total.Load(),
 		"lag_p50_ms":  millis(r.lag.quantile(0.50)), "lag_p99_ms": millis(r.lag.quantile(0.99)),
 	}}
@@ -41,7 +45,7 @@ func (r *Replicator) peerStatus() map[string]any {
 	local := r.localSeq.Load()
 	out := map[string]any{}
 	for name, p := range r.acks.snapshot() {
-		out[name] = map[string]any{"origin": p.origin, "acked": p.seq, "behind": local - min(p.seq, local)}
+		out[name] = map[string]any{"origin": p.origin, "acked": p.seq, "behind": local - min(p.seq, local), "diverged": p.diverged}
 	}
 	return out
 }

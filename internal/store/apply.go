@@ -16,10 +16,10 @@ type batch struct {
 	s        *Store
 	st       *statements // bound to the transaction
 	ctx      context.Context
-	users    map[string]struct{} // users added by this batch
-	channels map[string]struct{} // channels added by this batch
-	vector   map[string]uint64   // origins advanced by this batch
-	written  []zchat.Event       // events inserted, in order
+	users    map[string]struct{}   // users added by this batch
+	channels map[string]struct{}   // channels added by this batch
+	heads    map[string]zchat.Head // origins advanced by this batch
+	written  []zchat.Event         // events inserted, in order
 }
 
 func newBatch(s *Store, st *statements) *batch {
@@ -29,7 +29,7 @@ func newBatch(s *Store, st *statements) *batch {
 		ctx:      context.Background(),
 		users:    map[string]struct{}{},
 		channels: map[string]struct{}{},
-		vector:   map[string]uint64{},
+		heads:    map[string]zchat.Head{},
 	}
 }
 
@@ -52,12 +52,15 @@ func (b *batch) hasChannel(name string) bool {
 	return ok
 }
 
-// seq is the highest contiguous seq of origin including this batch.
-func (b *batch) seq(origin string) uint64 {
-	if seq, ok := b.vector[origin]; ok {
-		return seq
+// head is where origin's log ends, this batch included.
+func (b *batch) head(origin string) zchat.Head {
+	if h, ok := b.heads[origin]; ok {
+		return h
 	}
-	return b.s.vector[origin]
+	if h, ok := b.s.heads[origin]; ok {
+		return h
+	}
+	return zchat.GenesisHead
 }
 
 // submit handles a local command. Rejections go into the result; the error
@@ -75,9 +78,10 @@ func (b *batch) submit(cmd zchat.Command) (result, error) {
 	if err := b.check(cmd); err != nil {
 		return result{err: err}, nil
 	}
+	head := b.head(b.s.origin)
 	e := zchat.Event{
 		Origin: b.s.origin,
-		Seq:    b.seq(b.s.origin) + 1,
+		Seq:    head.Seq + 1,
 		Clock:  cmd.Clock,
 		Time:   cmd.Time,
 		Kind:   cmd.Kind,
@@ -86,6 +90,7 @@ func (b *batch) submit(cmd zchat.Command) (result, error) {
 		Text:   cmd.Text,
 		ReqID:  cmd.ReqID,
 	}
+	e.Hash = head.Next(e)
 	if err := b.write(e, false); err != nil {
 		return result{}, err
 	}
@@ -111,24 +116,41 @@ func (b *batch) check(cmd zchat.Command) error {
 	return nil
 }
 
-// apply stores the replicated events that are next in their origin's
-// sequence and returns them.
-func (b *batch) apply(events []zchat.Event) ([]zchat.Event, error) {
-	var applied []zchat.Event
+// apply stores the replicated events that continue their origin's chain.
+// After an event that contradicts the log (see verify), the rest of its
+// origin in events is left alone: it cannot chain onto our log either.
+func (b *batch) apply(events []zchat.Event) (Applied, error) {
+	var out Applied
+	var stopped map[string]bool
 	for _, e := range events {
-		if e.Seq != b.seq(e.Origin)+1 {
+		if stopped[e.Origin] {
+			continue
+		}
+		v, err := b.verify(&e)
+		if err != nil {
+			return Applied{}, err
+		}
+		switch {
+		case v.diverged != nil:
+			out.Diverged = append(out.Diverged, *v.diverged)
+			if stopped == nil {
+				stopped = map[string]bool{}
+			}
+			stopped[e.Origin] = true
+			continue
+		case !v.next:
 			continue // already stored, or beyond a gap
 		}
 		hidden, err := b.resolveDuplicate(e)
 		if err != nil {
-			return nil, err
+			return Applied{}, err
 		}
 		if err := b.write(e, hidden); err != nil {
-			return nil, err
+			return Applied{}, err
 		}
-		applied = append(applied, e)
+		out.Events = append(out.Events, e)
 	}
-	return applied, nil
+	return out, nil
 }
 
 // resolveDuplicate decides, for a replicated post or private message, which
@@ -184,7 +206,7 @@ func compareEvents(a, b zchat.Event) int {
 // write inserts e, updates the read models and the batch's overlay.
 func (b *batch) write(e zchat.Event, hidden bool) error {
 	_, err := b.st.insertEvent.ExecContext(b.ctx, e.Origin, int64(e.Seq), int64(e.Clock), e.Time,
-		int(e.Kind), e.User, e.Target, e.Text, e.ReqID, hidden)
+		int(e.Kind), e.User, e.Target, e.Text, e.ReqID, e.Hash[:], hidden)
 	if err != nil {
 		return fmt.Errorf("insert %s: %w", e.ID(), err)
 	}
@@ -199,15 +221,15 @@ func (b *batch) write(e zchat.Event, hidden bool) error {
 	if err != nil {
 		return fmt.Errorf("update read model for %s: %w", e.ID(), err)
 	}
-	b.vector[e.Origin] = e.Seq
+	b.heads[e.Origin] = zchat.Head{Seq: e.Seq, Hash: e.Hash}
 	b.written = append(b.written, e)
 	return nil
 }
 
 // flushVector stores the advanced sequence numbers, once per origin.
 func (b *batch) flushVector() error {
-	for origin, seq := range b.vector {
-		if _, err := b.st.upsertVector.ExecContext(b.ctx, origin, int64(seq)); err != nil {
+	for origin, h := range b.heads {
+		if _, err := b.st.upsertVector.ExecContext(b.ctx, origin, int64(h.Seq)); err != nil {
 			return fmt.Errorf("store vector of %s: %w", origin, err)
 		}
 	}

@@ -21,7 +21,7 @@ func peerLog(origin string, n int) []zchat.Event {
 			Kind: zchat.KindPost, User: "u-" + origin, Target: "general", Text: fmt.Sprint(origin, seq)}
 	}
 	evs[0].Kind, evs[0].Target, evs[0].Text = zchat.KindLogin, "", ""
-	return evs
+	return chained(zchat.GenesisHead, evs)
 }
 
 func TestApplySequencing(t *testing.T) {
@@ -55,8 +55,8 @@ func TestApplySequencing(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", st.name, err)
 		}
-		if !reflect.DeepEqual(ids(got), append([]string{}, st.wantIDs...)) {
-			t.Errorf("%s: applied %v, want %v", st.name, ids(got), st.wantIDs)
+		if !reflect.DeepEqual(ids(got.Events), append([]string{}, st.wantIDs...)) {
+			t.Errorf("%s: applied %v, want %v", st.name, ids(got.Events), st.wantIDs)
 		}
 		if v := s.Vector(); !reflect.DeepEqual(v, st.wantVector) {
 			t.Errorf("%s: vector %v, want %v", st.name, v, st.wantVector)
@@ -183,8 +183,9 @@ func TestDuplicateAcrossReplicasHidesTheLarger(t *testing.T) {
 			mine := local(s, tc.localClock)
 			remote := zchat.Event{Origin: "peer.1", Seq: 1, Clock: tc.remoteClock, Time: 1,
 				Kind: zchat.KindPost, User: "ann", Target: "general", Text: "hi", ReqID: "r1"}
+			remote.Hash = zchat.GenesisHead.Next(remote)
 			got, err := s.Apply(context.Background(), []zchat.Event{remote})
-			if err != nil || len(got) != 1 {
+			if err != nil || len(got.Events) != 1 {
 				t.Fatalf("Apply = %v, %v", got, err)
 			}
 			winner, loser := mine, remote
@@ -309,39 +310,8 @@ func deliver(t *testing.T, s *Store, logs [][]zchat.Event, rng *rand.Rand) {
 // same observable state, including which duplicates are hidden and who
 // created a contested channel.
 func TestConvergence(t *testing.T) {
-	a, b, c := openT(t, "a", Options{}), openT(t, "b", Options{}), openT(t, "c", Options{})
-	users := []string{"ann", "ben", "cat"}
-	chans := []string{"lobby", "general", "c-only"}
-	for i, s := range []*Store{a, b, c} {
-		for _, u := range users {
-			must(t, s, login(u, uint64(1+i)))
-		}
-	}
-	// Contested channels.
-	must(t, a, channel("ann", "lobby", 5))
-	must(t, b, channel("ben", "lobby", 3))
-	must(t, c, channel("cat", "lobby", 3))
-	must(t, a, channel("ann", "general", 4))
-	must(t, b, channel("ben", "general", 4))
-	must(t, c, channel("cat", "c-only", 4))
-	// One client request retried against every replica.
-	must(t, a, withReq(post("ann", "lobby", "retry", 10), "r1"))
-	must(t, b, withReq(post("ann", "lobby", "retry", 10), "r1"))
-	must(t, c, withReq(post("ann", "lobby", "retry", 7), "r1"))
-	must(t, a, withReq(private("ben", "cat", "dm retry", 12), "p1"))
-	must(t, b, withReq(private("ben", "cat", "dm retry", 11), "p1"))
-	// Ordinary traffic, with clashing clocks.
-	for i := range 20 {
-		for j, s := range []*Store{a, b, c} {
-			u := users[(i+j)%3]
-			must(t, s, post(u, "lobby", fmt.Sprint(s.Origin(), " ", i), uint64(20+i)))
-			must(t, s, private(u, users[(i+j+1)%3], fmt.Sprint("dm ", i), uint64(20+i)))
-			must(t, s, private(u, u, "self", uint64(20+i)))
-		}
-	}
-	logs := [][]zchat.Event{
-		allEvents(t, a)[a.Origin()], allEvents(t, b)[b.Origin()], allEvents(t, c)[c.Origin()],
-	}
+	a, b, c, logs := contestedLogs(t)
+	users, chans := contestedUsers, contestedChannels
 
 	// Fresh replicas, each with its own delivery order.
 	var snaps []snapshot
@@ -385,4 +355,51 @@ func TestConvergence(t *testing.T) {
 	if n := len(got.History["@ann/ann"]); n != 20 {
 		t.Errorf("ann's notes to self: %d, want 20", n)
 	}
+}
+
+// The users and channels of contestedLogs.
+var (
+	contestedUsers    = []string{"ann", "ben", "cat", "dora"}
+	contestedChannels = []string{"lobby", "general", "c-only"}
+)
+
+// contestedLogs makes three stores write logs that conflict: the same
+// channels created on several, a request retried on every one, clashing
+// clocks; dora logs in on c only, and c alone creates c-only. It returns
+// the stores and their logs.
+func contestedLogs(t *testing.T) (a, b, c *Store, logs [][]zchat.Event) {
+	a, b, c = openT(t, "a", Options{}), openT(t, "b", Options{}), openT(t, "c", Options{})
+	users := contestedUsers[:3]
+	for i, s := range []*Store{a, b, c} {
+		for _, u := range users {
+			must(t, s, login(u, uint64(1+i)))
+		}
+	}
+	// Contested channels.
+	must(t, a, channel("ann", "lobby", 5))
+	must(t, b, channel("ben", "lobby", 3))
+	must(t, c, channel("cat", "lobby", 3))
+	must(t, a, channel("ann", "general", 4))
+	must(t, b, channel("ben", "general", 4))
+	must(t, c, channel("cat", "c-only", 4))
+	// One client request retried against every replica.
+	must(t, a, withReq(post("ann", "lobby", "retry", 10), "r1"))
+	must(t, b, withReq(post("ann", "lobby", "retry", 10), "r1"))
+	must(t, c, withReq(post("ann", "lobby", "retry", 7), "r1"))
+	must(t, a, withReq(private("ben", "cat", "dm retry", 12), "p1"))
+	must(t, b, withReq(private("ben", "cat", "dm retry", 11), "p1"))
+	// Ordinary traffic, with clashing clocks.
+	for i := range 20 {
+		for j, s := range []*Store{a, b, c} {
+			u := users[(i+j)%3]
+			must(t, s, post(u, "lobby", fmt.Sprint(s.Origin(), " ", i), uint64(20+i)))
+			must(t, s, private(u, users[(i+j+1)%3], fmt.Sprint("dm ", i), uint64(20+i)))
+			must(t, s, private(u, u, "self", uint64(20+i)))
+		}
+	}
+	must(t, c, login("dora", 30))
+	logs = [][]zchat.Event{
+		allEvents(t, a)[a.Origin()], allEvents(t, b)[b.Origin()], allEvents(t, c)[c.Origin()],
+	}
+	return a, b, c, logs
 }

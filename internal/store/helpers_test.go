@@ -62,6 +62,16 @@ func withReq(cmd zchat.Command, reqID string) zchat.Command {
 	return cmd
 }
 
+// chained sets the hashes of consecutive events of one origin, the first
+// one chaining on prev, as their origin's store would; it returns evs.
+func chained(prev zchat.Head, evs []zchat.Event) []zchat.Event {
+	for i := range evs {
+		evs[i].Hash = prev.Next(evs[i])
+		prev = zchat.Head{Seq: evs[i].Seq, Hash: evs[i].Hash}
+	}
+	return evs
+}
+
 // ids lists the IDs of events, for readable comparisons.
 func ids(events []zchat.Event) []string {
 	out := make([]string, len(events))

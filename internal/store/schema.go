@@ -128,5 +128,24 @@ func initSchema(ctx context.Context, db *sql.DB) error {
 	if sync != 2 { // 2 = FULL
 		return fmt.Errorf("synchronous is %d, want 2 (FULL)", sync)
 	}
+	return addColumn(ctx, db, "events", "hash", "BLOB")
+}
+
+// addColumn adds a column unless the table has it: SQLite has no ADD
+// COLUMN IF NOT EXISTS. The events' hash (zchat.ChainHash, 32 bytes) came
+// after the first data directories; their rows get it once, at Open
+// (computeChains), and until then it is NULL.
+func addColumn(ctx context.Context, db *sql.DB, table, column, decl string) error {
+	var n int
+	err := db.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info(?) WHERE name = ?`, table, column).Scan(&n)
+	if err != nil {
+		return fmt.Errorf("inspect %s: %w", table, err)
+	}
+	if n > 0 {
+		return nil
+	}
+	if _, err := db.ExecContext(ctx, `ALTER TABLE `+table+` ADD COLUMN `+column+` `+decl); err != nil {
+		return fmt.Errorf("add %s.%s: %w", table, column, err)
+	}
 	return nil
 }

@@ -18,14 +18,15 @@ type statements struct {
 	upsertUser    *sql.Stmt
 	upsertChannel *sql.Stmt
 	upsertVector  *sql.Stmt
+	hashAt        *sql.Stmt
 }
 
 // eventColumns is the column list that scanEvent reads.
-const eventColumns = `origin, seq, clock, time, kind, user, target, text, reqid`
+const eventColumns = `origin, seq, clock, time, kind, user, target, text, reqid, hash`
 
 const (
 	sqlInsertEvent = `INSERT INTO events (` + eventColumns + `, hidden)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 	// The literal reqid != '' lets SQLite use the partial index, and
 	// INDEXED BY makes it: left to itself it picks events_by_user, which
@@ -57,6 +58,8 @@ const (
 
 	sqlUpsertVector = `INSERT INTO vector (origin, seq) VALUES (?, ?)
 		ON CONFLICT (origin) DO UPDATE SET seq = excluded.seq`
+
+	sqlHashAt = `SELECT hash FROM events WHERE origin = ? AND seq = ?`
 )
 
 func prepare(ctx context.Context, db *sql.DB) (*statements, error) {
@@ -71,6 +74,7 @@ func prepare(ctx context.Context, db *sql.DB) (*statements, error) {
 		{&st.upsertUser, sqlUpsertUser},
 		{&st.upsertChannel, sqlUpsertChannel},
 		{&st.upsertVector, sqlUpsertVector},
+		{&st.hashAt, sqlHashAt},
 	} {
 		stmt, err := db.PrepareContext(ctx, p.sql)
 		if err != nil {
@@ -91,13 +95,14 @@ func (st *statements) bind(ctx context.Context, tx *sql.Tx) *statements {
 		upsertUser:    tx.StmtContext(ctx, st.upsertUser),
 		upsertChannel: tx.StmtContext(ctx, st.upsertChannel),
 		upsertVector:  tx.StmtContext(ctx, st.upsertVector),
+		hashAt:        tx.StmtContext(ctx, st.hashAt),
 	}
 }
 
 func (st *statements) close() error {
 	var errs []error
 	for _, stmt := range []*sql.Stmt{st.insertEvent, st.findVisible, st.hideEvent,
-		st.upsertUser, st.upsertChannel, st.upsertVector} {
+		st.upsertUser, st.upsertChannel, st.upsertVector, st.hashAt} {
 		if stmt != nil {
 			errs = append(errs, stmt.Close())
 		}
@@ -105,17 +110,18 @@ func (st *statements) close() error {
 	return errors.Join(errs...)
 }
 
-// rowScanner is *sql.Row or *sql.Rows.
-type rowScanner interface{ Scan(dest ...any) error }
-
-// scanEvent reads the eventColumns of one row.
-func scanEvent(r rowScanner) (zchat.Event, error) {
+// scanEvent reads the eventColumns of one row. The hash is read as
+// RawBytes (valid until the next row) and copied into the event: one copy
+// per row, not two.
+func scanEvent(r *sql.Rows) (zchat.Event, error) {
 	var e zchat.Event
 	var seq, clock int64
 	var kind int
-	if err := r.Scan(&e.Origin, &seq, &clock, &e.Time, &kind, &e.User, &e.Target, &e.Text, &e.ReqID); err != nil {
+	var hash sql.RawBytes
+	if err := r.Scan(&e.Origin, &seq, &clock, &e.Time, &kind, &e.User, &e.Target, &e.Text, &e.ReqID, &hash); err != nil {
 		return zchat.Event{}, err
 	}
 	e.Seq, e.Clock, e.Kind = uint64(seq), uint64(clock), zchat.Kind(kind)
+	copy(e.Hash[:], hash) // NULL (not chained yet, during the migration) stays zero
 	return e, nil
 }

@@ -1,9 +1,11 @@
 // Package store is the durable event store of one server replica.
 //
-// It owns the replica's SQLite database (<dir>/zchat.db): the append-only log
-// of zchat.Events, the version vector that says which events of every origin
-// are stored, and the read models derived from the log (users, channels,
-// history). Every write, local command or replicated event, goes through one
+// It owns the replica's SQLite database (<dir>/zchat.db): the log of
+// zchat.Events, hash-chained per origin (zchat.ChainHash), the version vector
+// and heads that say which events of every origin are stored and what they
+// chain to, and the read models derived from the log (users, channels,
+// history). The log only grows, except when replication repairs a diverged
+// origin (Truncate). Every write, local command or replicated event, goes through one
 // writer goroutine that validates it against the current state and commits
 // whole batches in one fsynced transaction (group commit), so an answered
 // write is on disk and checks never race with writes. Reads use a separate
@@ -18,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"sync"
@@ -77,7 +80,7 @@ type Store struct {
 	mu       sync.RWMutex
 	users    map[string]struct{}
 	channels map[string]struct{}
-	vector   map[string]uint64
+	heads    map[string]zchat.Head // per origin: the vector's seq and its hash
 
 	reqs      chan *request
 	quit      chan struct{} // closed by Close: drain the queue and stop
@@ -112,7 +115,7 @@ func Open(dir, name string, opts Options) (*Store, error) {
 		log:      opts.Logger.With("component", "store"),
 		users:    map[string]struct{}{},
 		channels: map[string]struct{}{},
-		vector:   map[string]uint64{},
+		heads:    map[string]zchat.Head{},
 		reqs:     make(chan *request, opts.MaxBatch),
 		quit:     make(chan struct{}),
 		stopped:  make(chan struct{}),
@@ -143,6 +146,9 @@ func (s *Store) open(path, name string) error {
 		return err
 	}
 	if s.origin, err = loadOrigin(ctx, s.wdb, name); err != nil {
+		return err
+	}
+	if err := computeChains(ctx, s.wdb, s.log); err != nil {
 		return err
 	}
 	if err := s.loadState(ctx); err != nil {
@@ -185,7 +191,7 @@ func loadOrigin(ctx context.Context, db *sql.DB, name string) (string, error) {
 	return origin, nil
 }
 
-// loadState reads users, channels and the vector into memory.
+// loadState reads users, channels and the heads into memory.
 func (s *Store) loadState(ctx context.Context) error {
 	if err := loadNames(ctx, s.wdb, `SELECT name FROM users`, s.users); err != nil {
 		return fmt.Errorf("load users: %w", err)
@@ -193,20 +199,10 @@ func (s *Store) loadState(ctx context.Context) error {
 	if err := loadNames(ctx, s.wdb, `SELECT name FROM channels`, s.channels); err != nil {
 		return fmt.Errorf("load channels: %w", err)
 	}
-	rows, err := s.wdb.QueryContext(ctx, `SELECT origin, seq FROM vector`)
-	if err != nil {
-		return fmt.Errorf("load vector: %w", err)
+	if err := loadHeads(ctx, s.wdb, s.heads); err != nil {
+		return fmt.Errorf("load heads: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var origin string
-		var seq int64
-		if err := rows.Scan(&origin, &seq); err != nil {
-			return fmt.Errorf("load vector: %w", err)
-		}
-		s.vector[origin] = uint64(seq)
-	}
-	return rows.Err()
+	return nil
 }
 
 func loadNames(ctx context.Context, db *sql.DB, query string, into map[string]struct{}) error {
@@ -264,11 +260,30 @@ func (s *Store) Origin() string { return s.origin }
 func (s *Store) Vector() map[string]uint64 {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	v := make(map[string]uint64, len(s.vector))
-	for o, seq := range s.vector {
-		v[o] = seq
+	v := make(map[string]uint64, len(s.heads))
+	for o, h := range s.heads {
+		v[o] = h.Seq
 	}
 	return v
+}
+
+// Heads returns, per origin, the vector's seq and the hash of that event:
+// two replicas with the same head of an origin hold the same events of it.
+// It reads memory only.
+func (s *Store) Heads() map[string]zchat.Head {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return maps.Clone(s.heads)
+}
+
+// Head is Heads()[origin], zchat.GenesisHead if nothing of it is held.
+func (s *Store) Head(origin string) zchat.Head {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if h, ok := s.heads[origin]; ok {
+		return h
+	}
+	return zchat.GenesisHead
 }
 
 // HasUser reports whether name ever logged in (here or on a replicated event).
@@ -296,8 +311,8 @@ func (s *Store) sumVector() uint64 {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var n uint64
-	for _, seq := range s.vector {
-		n += seq
+	for _, h := range s.heads {
+		n += h.Seq
 	}
 	return n
 }

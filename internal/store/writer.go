@@ -10,11 +10,13 @@ import (
 	"zchat"
 )
 
-// request is one queued write: a local command or replicated events.
+// request is one queued write: a local command, replicated events or a
+// truncation.
 type request struct {
-	ctx    context.Context
-	cmd    *zchat.Command // set by Submit
-	events []zchat.Event  // set by Apply
+	ctx      context.Context
+	cmd      *zchat.Command // set by Submit
+	events   []zchat.Event  // set by Apply
+	truncate *truncation    // set by Truncate
 	// reply has room for the answer, so the writer never waits for a caller
 	// that gave up.
 	reply chan result
@@ -23,7 +25,8 @@ type request struct {
 // result answers a request.
 type result struct {
 	committed zchat.Committed // Submit
-	applied   []zchat.Event   // Apply
+	applied   Applied         // Apply
+	removed   int             // Truncate
 	err       error
 }
 
@@ -54,10 +57,16 @@ func (s *Store) Submit(ctx context.Context, cmd zchat.Command) (zchat.Committed,
 
 // Apply stores events replicated from peers, idempotently, through the same
 // writer and group commit as Submit. An event is applied only if its Seq is
-// the next one of its origin (vector[origin]+1): events already stored and
-// events beyond a gap are skipped (anti-entropy fetches the gap later), so
-// events may come in any mix of origins but must be in seq order per origin.
-// It returns the events newly applied.
+// the next one of its origin (vector[origin]+1) and it chains onto the
+// origin's head (its Hash is head.Next(event); a zero Hash, from a peer that
+// sends none, is set to that): events already stored and events beyond a
+// gap are skipped (anti-entropy fetches the gap later), so events may come
+// in any mix of origins but must be in seq order per origin. It returns the
+// events newly applied, with their hashes, and the divergences: events
+// that contradict our log of their origin (see Divergence). After a
+// divergence the rest of that origin's events in this call are skipped.
+// Divergences are not errors: err is for invalid events, database
+// failures, ctx and Close.
 //
 // Applying updates the read models: a login adds its user; a channel event
 // creates the channel or, if it exists, keeps as creator the event smaller in
@@ -65,14 +74,14 @@ func (s *Store) Submit(ctx context.Context, cmd zchat.Command) (zchat.Committed,
 // channel or recipient is not known here (yet). When two visible posts (or
 // private messages) share (Kind, User, ReqID), the larger one in (Clock,
 // Origin, Seq) is hidden from history on every replica alike.
-func (s *Store) Apply(ctx context.Context, events []zchat.Event) ([]zchat.Event, error) {
+func (s *Store) Apply(ctx context.Context, events []zchat.Event) (Applied, error) {
 	for _, e := range events {
 		if err := checkEvent(e); err != nil {
-			return nil, fmt.Errorf("store: apply %s: %w", e.ID(), err)
+			return Applied{}, fmt.Errorf("store: apply %s: %w", e.ID(), err)
 		}
 	}
 	if len(events) == 0 {
-		return nil, nil
+		return Applied{}, nil
 	}
 	res, err := s.do(ctx, &request{ctx: ctx, events: events})
 	return res.applied, err
@@ -121,14 +130,14 @@ func (s *Store) writeLoop() {
 		select {
 		case r := <-s.reqs:
 			batch = s.drain(append(batch[:0], r))
-			s.runBatch(batch)
+			s.runRequests(batch)
 		case <-s.quit:
 			for {
 				batch = s.drain(batch[:0])
 				if len(batch) == 0 {
 					return
 				}
-				s.runBatch(batch)
+				s.runRequests(batch)
 			}
 		}
 		clear(batch) // drop references to answered requests
@@ -146,6 +155,25 @@ func (s *Store) drain(batch []*request) []*request {
 		}
 	}
 	return batch
+}
+
+// runRequests runs what the writer took from the queue, in order: each
+// truncation in a transaction of its own (it removes what the batch
+// overlay assumes only grows), the writes between them in group commits.
+func (s *Store) runRequests(reqs []*request) {
+	for len(reqs) > 0 {
+		if reqs[0].truncate != nil {
+			s.runTruncate(reqs[0])
+			reqs = reqs[1:]
+			continue
+		}
+		n := 1
+		for n < len(reqs) && reqs[n].truncate == nil {
+			n++
+		}
+		s.runBatch(reqs[:n])
+		reqs = reqs[n:]
+	}
 }
 
 // runBatch executes, commits and answers one batch. If anything fails at the
@@ -222,8 +250,8 @@ func (s *Store) publish(b *batch, requests int, took time.Duration) {
 	for c := range b.channels {
 		s.channels[c] = struct{}{}
 	}
-	for o, seq := range b.vector {
-		s.vector[o] = seq
+	for o, h := range b.heads {
+		s.heads[o] = h
 	}
 	s.mu.Unlock()
 	s.commits.Add(1)
@@ -256,6 +284,8 @@ func checkEvent(e zchat.Event) error {
 		return fmt.Errorf("seq %d out of range", e.Seq)
 	case e.Clock > math.MaxInt64:
 		return fmt.Errorf("clock %d out of range", e.Clock)
+	case math.IsNaN(e.Time) || math.IsInf(e.Time, 0):
+		return fmt.Errorf("time %v out of range", e.Time) // SQLite would store NaN as NULL
 	}
 	return checkShape(e.Kind, e.User, e.Target)
 }
