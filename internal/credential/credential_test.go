@@ -75,7 +75,7 @@ func TestLoadTellsMissingFromDamaged(t *testing.T) {
 	k, _ := Generate()
 	other, _ := Generate()
 	bad := Key{Public: other.Public, Secret: k.Secret}
-	os.WriteFile(Path(dir, "mixed"), bad.marshal(), 0o600)
+	os.WriteFile(Path(dir, "mixed"), marshal(bad), 0o600)
 	os.WriteFile(Path(dir, "junk"), []byte("hello\n"), 0o600)
 	for _, name := range []string{"mixed", "junk"} {
 		if _, err := Load(dir, name, nil); err == nil || errors.Is(err, ErrNoKey) {

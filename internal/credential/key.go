@@ -8,22 +8,15 @@ import (
 	"strings"
 
 	zmq "github.com/pebbe/zmq4"
+
+	"zchat/internal/auth"
 )
 
 // Key is a CURVE key pair in Z85 text, as libzmq takes it.
-type Key struct {
-	Public string
-	Secret string
-}
+type Key = auth.Key
 
 // Generate makes a new key pair.
-func Generate() (Key, error) {
-	pub, sec, err := zmq.NewCurveKeypair()
-	if err != nil {
-		return Key{}, fmt.Errorf("generate key pair: %w", err)
-	}
-	return Key{Public: pub, Secret: sec}, nil
-}
+func Generate() (Key, error) { return auth.GenerateKey() }
 
 // fileHeader starts every key file's plain text, so that a wrong file or a
 // wrong passphrase is told apart from a damaged key.
@@ -31,7 +24,7 @@ const fileHeader = "zchat user key v1"
 
 // marshal is the plain text of the key file: the header, then the public
 // and the secret key, one per line.
-func (k Key) marshal() []byte {
+func marshal(k Key) []byte {
 	return fmt.Appendf(nil, "%s\npublic %s\nsecret %s\n", fileHeader, k.Public, k.Secret)
 }
 

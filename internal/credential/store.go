@@ -79,7 +79,7 @@ func LoadOrCreate(dir, name string, pass Passphrase) (k Key, created bool, err e
 // Save writes k as name's key, readable by the user alone; it refuses to
 // replace an existing key, which would lose a claimed name for good.
 func Save(dir, name string, k Key, pass Passphrase) error {
-	content := k.marshal()
+	content := marshal(k)
 	if phrase, err := ask(pass); err != nil {
 		return err
 	} else if phrase != "" {
