@@ -41,7 +41,7 @@ func Port() (int, error) {
 	mu.Lock()
 	defer mu.Unlock()
 	for range 1000 {
-		p := lowest + rand.IntN(top-lowest+1)
+		p := lowest + rng(top-lowest+1)
 		if given[p] || !claim(p) {
 			continue
 		}
@@ -104,3 +104,5 @@ func anyPort() (int, error) {
 	}
 	return 0, errors.New("freeport: no free port found")
 }
+
+func rng(n int) int { return rand.IntN(n) }

@@ -90,3 +90,25 @@ func TestClaimsExcludeOtherProcesses(t *testing.T) {
 		t.Fatalf("child printed %d ports, want 300:\n%s", got, out)
 	}
 }
+
+func TestBlockIsConsecutiveFreeAndOutsideReservedRanges(t *testing.T) {
+	seen := map[int]bool{}
+	for range 20 {
+		base, err := Block(16)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for p := base; p < base+16; p++ {
+			if p >= 5555 && p <= 5559 || p >= ephemeralLow() || seen[p] {
+				t.Fatalf("block at %d gives port %d: reserved, ephemeral or given twice", base, p)
+			}
+			if !free(p) {
+				t.Fatalf("port %d of the block at %d is not free", p, base)
+			}
+			seen[p] = true
+		}
+		if p, _ := Port(); p >= base && p < base+16 {
+			t.Fatalf("Port gave %d, inside the block at %d", p, base)
+		}
+	}
+}
