@@ -22,7 +22,7 @@ var attacks = []struct {
 	{"replicate a made-up origin at the peer ports", replicateMadeUpOrigin},
 	{"replicate as a real origin at the peer ports", replicateAsRealOrigin},
 	{"copy the logs out with vector and fetch", copyLogsOut},
-	{"adjust the physical clocks", adjustClocks},
+	{"steer the clocks and the election at the peer ports", steerCoordination},
 	{"a fake server at the reference", fakeServer},
 	{"forged publications through the proxy", forgedPublications},
 	{"a flood from one connection", flood},
@@ -114,16 +114,20 @@ func copyLogsOut(t *testing.T, u *upCluster, h *honest) {
 	probeAll(t, u, probes...)
 }
 
-// adjustClocks sends the Berkeley correction that once moved a server's
-// clock 115 days ahead, in the coordinator's name.
-func adjustClocks(t *testing.T, u *upCluster, h *honest) {
+// steerCoordination sends the Berkeley correction that once moved a
+// server's clock 115 days ahead, in the coordinator's name, and the
+// election messages that would make the servers follow a phantom.
+func steerCoordination(t *testing.T, u *upCluster, h *honest) {
 	statuses, err := u.statuses(3, 3*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
 	coordinator := coordinators(statuses)["s1"]
-	frame := request(t, "adjust", map[string]any{"delta": 1e7, "coordinator": coordinator, "round": 1})
-	probeAll(t, u, toEach(u.peerPorts(t), frame)...)
+	peers := u.peerPorts(t)
+	probes := toEach(peers, request(t, "adjust", map[string]any{"delta": 1e7, "coordinator": coordinator, "round": 1}))
+	probes = append(probes, toEach(peers, request(t, "coordinator", map[string]any{"coordinator": "phantom", "rank": 1 << 30}))...)
+	probes = append(probes, toEach(peers, request(t, "election", map[string]any{"server": "phantom", "rank": 1 << 30}))...)
+	probeAll(t, u, probes...)
 }
 
 // fakeServer asks the reference for a rank and heartbeats, as a server
