@@ -250,7 +250,9 @@ func flood(t *testing.T, u *upCluster, h *honest) {
 
 // oversizedFrames sends a request over the servers' limit (answered with
 // an error by the broker) and one of 64 MB (the broker drops the
-// connection without reading it into memory).
+// connection without reading it into memory: its peak memory grows by
+// less than a quarter of the frame, whatever the build (the race detector
+// alone gives it 64 MB).
 func oversizedFrames(t *testing.T, u *upCluster, h *honest) {
 	big := request(t, "publish", map[string]any{"user": honestUser, "channel": honestWatch, "message": strings.Repeat("x", 100<<10)})
 	m := rawAsk(t, u.ep(offFrontend), big)
@@ -263,7 +265,7 @@ func oversizedFrames(t *testing.T, u *upCluster, h *honest) {
 	copy(huge, request(t, "users", nil))
 	open := outsider{"no key", func(*zmq.Socket) error { return nil }}
 	open.expectNoReply(t, probe{u.ep(offFrontend), huge})
-	if after := peakRSS(t, broker); after > before+16<<20 || after > 64<<20 {
+	if after := peakRSS(t, broker); after > before+16<<20 {
 		t.Errorf("the broker's peak memory went from %d MB to %d MB after a 64 MB frame", before>>20, after>>20)
 	}
 }
