@@ -250,9 +250,9 @@ func flood(t *testing.T, u *upCluster, h *honest) {
 
 // oversizedFrames sends a request over the servers' limit (answered with
 // an error by the broker) and one of 64 MB (the broker drops the
-// connection without reading it into memory: its peak memory grows by
-// less than a quarter of the frame, whatever the build (the race detector
-// alone gives it 64 MB).
+// connection without reading it into memory). The broker's peak memory is
+// judged by its growth, under a quarter of the frame, since the build sets
+// its base (the race detector alone gives it 64 MB).
 func oversizedFrames(t *testing.T, u *upCluster, h *honest) {
 	big := request(t, "publish", map[string]any{"user": honestUser, "channel": honestWatch, "message": strings.Repeat("x", 100<<10)})
 	m := rawAsk(t, u.ep(offFrontend), big)
