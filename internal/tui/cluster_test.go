@@ -8,33 +8,17 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"zchat"
+	"zchat/internal/account"
 	"zchat/internal/client"
 	"zchat/internal/testcluster"
 )
 
-// sessionClient is the Client of the real program: the requests of a
-// client.Client and the subscriptions of its Session.
-type sessionClient struct {
-	*client.Client
-	s *client.Session
-}
-
-func (c sessionClient) Subscribe(ctx context.Context, t client.Topic) error {
-	return c.s.Subscribe(ctx, t)
-}
-
-func (c sessionClient) Unsubscribe(ctx context.Context, t client.Topic) error {
-	return c.s.Unsubscribe(ctx, t)
-}
-
-func (c sessionClient) Messages() <-chan client.Message { return c.s.Messages() }
-
-func dial(t *testing.T, c *testcluster.Cluster, backlog int) sessionClient {
+func dial(t *testing.T, c *testcluster.Cluster, backlog int) account.Interactive {
 	t.Helper()
 	cl := client.New(client.Config{Broker: c.Frontend(), Proxy: c.XPub()})
 	s := client.NewSession(cl, client.ResumeOptions{Backlog: backlog})
 	t.Cleanup(func() { s.Close(); cl.Close() })
-	return sessionClient{cl, s}
+	return account.Interactive{Client: cl, Session: s}
 }
 
 // TestAgainstCluster logs in through the interface, joins a channel,
@@ -47,9 +31,10 @@ func TestAgainstCluster(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	bob := dial(t, c, 0)
-	must(t, bob.Login(ctx, "bob"))
+	_, err := bob.Login(ctx, "bob")
+	must(t, err)
 	must(t, bob.CreateChannelAs(ctx, "bob", "geral"))
-	_, err := bob.Publish(ctx, "bob", "geral", "before ana came")
+	_, err = bob.Publish(ctx, "bob", "geral", "before ana came")
 	must(t, err)
 	must(t, bob.Subscribe(ctx, client.ChannelTopic("geral")))
 
