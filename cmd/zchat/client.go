@@ -120,4 +120,3 @@ func (c *ClientCmd) in() io.Reader {
 	}
 	return c.stdin
 }
-

@@ -31,7 +31,7 @@ type ClientFlags struct {
 	Retries      int           `help:"Retries on a fresh socket when no reply comes." default:"3"`
 	JSON         bool          `name:"json" help:"Machine output: one JSON object per command (per message for tail)."`
 
-	stdout  io.Writer             // os.Stdout unless a test sets it
+	stdout  io.Writer                                        // os.Stdout unless a test sets it
 	askPass func(name string, creating bool) (string, error) // asks once per name (see passphrase)
 }
 
