@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"zchat/internal/auth"
 	"zchat/internal/wire"
 )
 
@@ -22,7 +23,7 @@ type clusterTarget struct {
 
 func spawnCluster(ctx context.Context, cfg *Config) (*clusterTarget, error) {
 	sc := cfg.Spawn
-	roles := []string{"frontend", "backend", "xsub", "xpub", "reference"}
+	roles := []string{"frontend", "backend", "xsub", "xpub", "reference", "secure-frontend", "secure-xpub"}
 	c := &clusterTarget{cfg: sc}
 	for i := 1; i <= sc.Servers; i++ {
 		c.servers = append(c.servers, serverName(i))
@@ -53,17 +54,23 @@ func (c *clusterTarget) boot(ctx context.Context, cfg *Config) error {
 			return err
 		}
 	}
+	secureFront, secureXPub := c.eps["secure-frontend"], c.eps["secure-xpub"]
+	dialable := []string{"reference", "frontend", "backend", "xsub", "xpub", "secure-frontend", "secure-xpub"}
+	if c.secure() == nil { // no cluster key: no authenticated ports
+		secureFront, secureXPub, dialable = "", "", dialable[:5]
+	}
 	infra := [][]string{
 		{"reference", "reference", "--bind", c.eps["reference"], "--data", filepath.Join(c.dir, "reference")},
-		append([]string{"broker", "broker", "--frontend", c.eps["frontend"], "--backend", c.eps["backend"]}, c.cfg.brokerArgs()...),
-		{"proxy", "proxy", "--xsub", c.eps["xsub"], "--xpub", c.eps["xpub"]},
+		append([]string{"broker", "broker", "--frontend", c.eps["frontend"], "--backend", c.eps["backend"],
+			"--secure-frontend=" + secureFront}, c.cfg.brokerArgs()...),
+		{"proxy", "proxy", "--xsub", c.eps["xsub"], "--xpub", c.eps["xpub"], "--secure-xpub=" + secureXPub},
 	}
 	for _, a := range infra {
 		if err := c.start(a[0], append(a[1:], c.members.args()...)...); err != nil {
 			return err
 		}
 	}
-	if err := c.waitDialable(ctx, []string{"reference", "broker", "proxy"}, "reference", "frontend", "backend", "xsub", "xpub"); err != nil {
+	if err := c.waitDialable(ctx, []string{"reference", "broker", "proxy"}, dialable...); err != nil {
 		return err
 	}
 	for _, name := range first {
@@ -95,6 +102,16 @@ func (c *clusterTarget) fill(ctx context.Context, cfg *Config, servers []string)
 		c.storeHistory = &s
 	}
 	return nil
+}
+
+// secure is the cluster's authenticated ports, which it has when its
+// members have a key (the access key derives from it).
+func (c *clusterTarget) secure() *access {
+	k, ok := c.members.cluster.Key()
+	if !ok {
+		return nil
+	}
+	return &access{frontend: c.eps["secure-frontend"], xpub: c.eps["secure-xpub"], key: auth.AccessKey(k).Public}
 }
 
 func (c *clusterTarget) dataDir(name string) string { return filepath.Join(c.dir, name) }

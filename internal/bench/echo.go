@@ -114,6 +114,10 @@ type echoTarget struct {
 func (e *echoTarget) frontend() string { return e.front }
 func (e *echoTarget) xpub() string     { return "" }
 
+// secure: the echo target measures the open transport; its workers are no
+// servers and check no keys.
+func (e *echoTarget) secure() *access { return nil }
+
 func (e *echoTarget) processes() []namedPid {
 	if e.spawned == nil {
 		return nil
@@ -148,7 +152,7 @@ func startEcho(ctx context.Context, cfg *Config) (*echoTarget, error) {
 
 func (e *echoTarget) boot(ctx context.Context, sc *SpawnConfig, raw bool) error {
 	workers := sc.Servers
-	args := append([]string{"broker", "--frontend", e.eps["frontend"], "--backend", e.eps["backend"]}, sc.brokerArgs()...)
+	args := append([]string{"broker", "--frontend", e.eps["frontend"], "--backend", e.eps["backend"], "--secure-frontend="}, sc.brokerArgs()...)
 	args = append(args, e.members.args()...)
 	if err := e.start("broker", args...); err != nil {
 		return err

@@ -19,6 +19,7 @@ import (
 type target interface {
 	frontend() string // broker endpoint for REQ sockets
 	xpub() string     // proxy endpoint for SUB sockets; "" when there is none
+	secure() *access  // the authenticated ports; nil when there are none
 	processes() []namedPid
 	stop()
 }
@@ -30,10 +31,14 @@ type namedPid struct {
 }
 
 // external is a cluster someone else runs.
-type external struct{ broker, proxy string }
+type external struct {
+	broker, proxy string
+	access        *access // nil with --open
+}
 
 func (e external) frontend() string      { return e.broker }
 func (e external) xpub() string          { return e.proxy }
+func (e external) secure() *access       { return e.access }
 func (e external) processes() []namedPid { return nil }
 func (e external) stop()                 {}
 

@@ -62,14 +62,22 @@ var errNoKey = errors.New("secure mode without a user key")
 // curveClient makes sock, not connected yet, a CURVE client with key that
 // accepts only a server holding the access key.
 func (s *Secure) curveClient(sock *zmq.Socket, key auth.Key) error {
+	return CurveClient(sock, s.ServerKey, key)
+}
+
+// CurveClient makes sock, not connected yet, a CURVE client proving key
+// to a server that must hold the secret half of serverKey (the access
+// key): what every socket on the authenticated ports needs (the load
+// generator's too).
+func CurveClient(sock *zmq.Socket, serverKey string, key auth.Key) error {
 	if key.Public == "" || key.Secret == "" {
 		return errNoKey
 	}
-	if !ValidPublicKey(s.ServerKey) {
-		return fmt.Errorf("secure mode: the server key %q is not a Z85 CURVE public key", s.ServerKey)
+	if !ValidPublicKey(serverKey) {
+		return fmt.Errorf("secure mode: the server key %q is not a Z85 CURVE public key", clip(serverKey, 60))
 	}
 	for _, set := range []func() error{
-		func() error { return sock.SetCurveServerkey(s.ServerKey) },
+		func() error { return sock.SetCurveServerkey(serverKey) },
 		func() error { return sock.SetCurvePublickey(key.Public) },
 		func() error { return sock.SetCurveSecretkey(key.Secret) },
 	} {
@@ -81,8 +89,8 @@ func (s *Secure) curveClient(sock *zmq.Socket, key auth.Key) error {
 }
 
 // initialKey is the key a secure Client starts with: the configured one,
-// else an ephemeral one, which acts only as unclaimed names and claims
-// what it logs in as for nobody who could use it later.
+// else an ephemeral one. An ephemeral key acts as unclaimed names; a name
+// it logs in as is claimed for a key nobody will hold again (bots, load).
 func (s *Secure) initialKey() (auth.Key, error) {
 	if s.Key.Public != "" {
 		return s.Key, nil
