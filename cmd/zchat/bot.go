@@ -24,7 +24,7 @@ type BotCmd struct {
 
 func (c *BotCmd) Run(ctx context.Context, g *Globals) error {
 	log := g.Logger("bot")
-	cfg, err := c.clientConfig(ctx, g.Logger("client")) // secure: every bot client makes an ephemeral key
+	cfg, err := c.ephemeralConfig(ctx, g.Logger("client")) // secure: every bot client makes an ephemeral key
 	if err != nil {
 		return err
 	}

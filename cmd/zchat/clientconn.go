@@ -84,6 +84,26 @@ func (f *ClientFlags) keys() (account.Keys, error) {
 // (pinned, known, or learned now) and no user key yet (ephemeral unless
 // the caller sets one).
 func (f *ClientFlags) clientConfig(ctx context.Context, log *slog.Logger) (client.Config, error) {
+	if f.Open {
+		return f.config(ctx, log, client.KnownServers{})
+	}
+	known, err := f.knownServers()
+	if err != nil {
+		return client.Config{}, err
+	}
+	return f.config(ctx, log, known)
+}
+
+// ephemeralConfig is clientConfig for clients with throwaway identities
+// (bots): without --server-key the access key is asked every time and
+// recorded nowhere. They have nothing to protect, and a cluster started
+// anew (zchat up with a fresh data directory: a new cluster key) must not
+// leave them refusing it.
+func (f *ClientFlags) ephemeralConfig(ctx context.Context, log *slog.Logger) (client.Config, error) {
+	return f.config(ctx, log, client.KnownServers{})
+}
+
+func (f *ClientFlags) config(ctx context.Context, log *slog.Logger, known client.KnownServers) (client.Config, error) {
 	retries := f.Retries
 	if retries == 0 {
 		retries = -1 // the library reads 0 as its default
@@ -93,15 +113,11 @@ func (f *ClientFlags) clientConfig(ctx context.Context, log *slog.Logger) (clien
 		return cfg, nil
 	}
 	cfg.Secure = &client.Secure{Broker: f.SecureBroker, Proxy: f.SecureProxy}
-	known, err := f.knownServers()
-	if err != nil {
-		return cfg, err
-	}
 	key, src, err := client.ResolveServerKey(ctx, cfg, known, f.ServerKey)
 	if err != nil {
 		return cfg, fmt.Errorf("%w (--open uses the open ports without a key)", err)
 	}
-	if src == client.KeyLearned {
+	if src == client.KeyLearned && known.Path != "" {
 		log.Info("learned the cluster's access key on first use and recorded it: a different key later will be refused",
 			"key", key, "file", known.Path)
 	}

@@ -65,8 +65,13 @@ func (f *ClientFlags) with(ctx context.Context, g *Globals, as identity, do func
 	return err
 }
 
-// fail prints err as JSON with --json, and returns it.
+// fail prints err as JSON with --json, and returns it. A cluster that
+// does not answer on the authenticated port may have it elsewhere, or
+// none (the secure ports are derived from the open ones by default).
 func (f *ClientFlags) fail(err error) error {
+	if !f.Open && errors.Is(err, client.ErrUnavailable) {
+		err = fmt.Errorf("%w (on the authenticated port: --secure-broker names another, --open uses the open ports)", err)
+	}
 	if f.JSON {
 		_ = f.printJSON(errorObject(err))
 	}
