@@ -13,7 +13,7 @@ import (
 	"zchat/internal/freeport"
 )
 
-func freeEndpoint(t *testing.T) string {
+func freeEndpoint(t testing.TB) string {
 	t.Helper()
 	ep, err := freeport.Endpoint()
 	if err != nil {
