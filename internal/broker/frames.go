@@ -10,6 +10,10 @@ import (
 // receiver keeps; the message has been read and dropped.
 var errTooManyFrames = errors.New("too many frames")
 
+// errNoUserKey is returned for a message from the secure frontend that
+// does not carry its sender's key; it has been read and dropped.
+var errNoUserKey = errors.New("no user key")
+
 // recvMessage receives one whole multi-part message from s without
 // waiting, reusing buf's array, and returns its frames and their total
 // size. A message with more than limit frames is read to its end and
@@ -17,12 +21,29 @@ var errTooManyFrames = errors.New("too many frames")
 // libzmq delivers a message's frames together, so only the first receive
 // can find nothing (EAGAIN).
 func recvMessage(s *zmq.Socket, buf [][]byte, limit int) (frames [][]byte, size int, err error) {
-	frames = buf[:0]
+	f, err := s.RecvBytes(zmq.DONTWAIT)
+	if err != nil {
+		return buf[:0], 0, err
+	}
+	return recvRest(s, append(buf[:0], f), limit)
+}
+
+// recvRest receives the rest of a message whose first frame is started's
+// only one, as recvMessage does.
+func recvRest(s *zmq.Socket, started [][]byte, limit int) (frames [][]byte, size int, err error) {
+	frames, size = started, len(started[0])
 	dropping := false
 	for {
+		more, err := s.GetRcvmore()
+		if err != nil {
+			return frames[:0], 0, err
+		}
+		if !more {
+			break
+		}
 		f, err := s.RecvBytes(zmq.DONTWAIT)
 		if err != nil {
-			return buf[:0], 0, err
+			return frames[:0], 0, err
 		}
 		size += len(f)
 		if len(frames) == limit {
@@ -31,16 +52,9 @@ func recvMessage(s *zmq.Socket, buf [][]byte, limit int) (frames [][]byte, size 
 		if !dropping {
 			frames = append(frames, f)
 		}
-		more, err := s.GetRcvmore()
-		if err != nil {
-			return buf[:0], 0, err
-		}
-		if !more {
-			break
-		}
 	}
 	if dropping {
-		return buf[:0], size, errTooManyFrames
+		return frames[:0], size, errTooManyFrames
 	}
 	return frames, size, nil
 }
