@@ -1,6 +1,10 @@
 package broker
 
-import "time"
+import (
+	"time"
+
+	"zchat/internal/zmqx"
+)
 
 // admit forwards one request [tag, routing id, envelope..., body] from f or
 // answers it itself: over its connection's rate (or, on the secure
@@ -23,7 +27,7 @@ func (r *relay) admit(f *frontend, frames [][]byte) (forwarded bool) {
 		r.answer(f, frames, r.refuse.tooLarge(body))
 		return false
 	}
-	if sendMessage(r.back, frames) != nil {
+	if zmqx.SendFrames(r.back, frames) != nil {
 		r.pending = append([][]byte(nil), frames...)
 		return false
 	}
@@ -51,6 +55,6 @@ func (r *relay) allow(f *frontend, tag, conn []byte) (ok bool, wait time.Duratio
 // [id, body].
 func (r *relay) answer(f *frontend, request [][]byte, reply []byte) {
 	request[len(request)-1] = reply
-	sendMessage(f.sock, request[1:])
+	zmqx.SendFrames(f.sock, request[1:])
 	f.dirty = true
 }

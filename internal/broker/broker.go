@@ -193,7 +193,7 @@ func bindSecureFrontend(zctx *zmq.Context, cfg Config, limits Limits, log *slog.
 	}
 	users, ok := cfg.Cluster.Users()
 	if !ok {
-		log.Warn("accounts are off: the secure frontend needs the cluster key (--insecure-cluster), so it is not bound; claimed names cannot be used",
+		log.Warn("accounts are off: the secure frontend needs the cluster key (--insecure-cluster), so it is not bound",
 			"secure_front", cfg.SecureFrontend)
 		return nil, func() {}, nil
 	}

@@ -2,11 +2,17 @@ package broker
 
 import (
 	"bytes"
+	"errors"
 
 	zmq "github.com/pebbe/zmq4"
 
 	"zchat/internal/auth"
+	"zchat/internal/zmqx"
 )
+
+// errNoUserKey is returned for a message from the secure frontend that
+// does not carry its sender's key; it has been read and dropped.
+var errNoUserKey = errors.New("no user key")
 
 // userKeyLen is the length of a tag from the secure frontend: a CURVE
 // public key in Z85 text.
@@ -45,14 +51,14 @@ type frontend struct {
 // domain always sets) is read and dropped as malformed.
 func (f *frontend) recv(buf [][]byte) (frames [][]byte, err error) {
 	if !f.secure {
-		frames, _, err = recvMessage(f.sock, buf[1:1], maxFrames)
+		frames, _, err = zmqx.RecvFrames(f.sock, buf[1:1], maxFrames)
 		return tagged(buf, openTag, frames), err
 	}
 	first, meta, err := f.sock.RecvBytesWithMetadata(zmq.DONTWAIT, auth.UserIDProperty)
 	if err != nil {
 		return buf[:0], err
 	}
-	frames, _, err = recvRest(f.sock, append(buf[1:1], first), maxFrames)
+	frames, _, err = zmqx.RecvRest(f.sock, append(buf[1:1], first), maxFrames)
 	key := meta[auth.UserIDProperty]
 	if err == nil && len(key) != userKeyLen {
 		err = errNoUserKey

@@ -140,8 +140,8 @@ const maxRounds = 16
 // the envelope untouched) is dropped and counted.
 func (r *relay) replies() (drained bool) {
 	for range batch {
-		frames, size, err := recvMessage(r.back, r.in, maxFrames+1)
-		if err == errTooManyFrames {
+		frames, size, err := zmqx.RecvFrames(r.back, r.in, maxFrames+1)
+		if err == zmqx.ErrTooManyFrames {
 			r.stats.BadReplies.Inc()
 			continue
 		}
@@ -153,7 +153,7 @@ func (r *relay) replies() (drained bool) {
 			r.stats.BadReplies.Inc()
 			continue
 		}
-		sendMessage(f.sock, frames[1:]) // a client that left is dropped by the ROUTER
+		zmqx.SendFrames(f.sock, frames[1:]) // a client that left is dropped by the ROUTER
 		f.dirty = true
 		r.count(size)
 	}
@@ -168,7 +168,7 @@ func (r *relay) replies() (drained bool) {
 func (r *relay) requests(f *frontend) (drained bool) {
 	for range batch {
 		if r.pending != nil {
-			if sendMessage(r.back, r.pending) != nil {
+			if zmqx.SendFrames(r.back, r.pending) != nil {
 				return false
 			}
 			r.count(frameBytes(r.pending))
@@ -179,7 +179,7 @@ func (r *relay) requests(f *frontend) (drained bool) {
 		frames, err := f.recv(r.in)
 		switch err {
 		case nil:
-		case errTooManyFrames, errNoUserKey:
+		case zmqx.ErrTooManyFrames, errNoUserKey:
 			r.stats.Malformed.Inc()
 			continue
 		default:
