@@ -23,7 +23,7 @@ func freeEndpoint(t testing.TB) string {
 }
 
 // newMembers is a cluster of its own for one proxy.
-func newMembers(t *testing.T) (auth.Key, auth.Cluster) {
+func newMembers(t testing.TB) (auth.Key, auth.Cluster) {
 	t.Helper()
 	k, err := auth.GenerateKey()
 	if err != nil {
