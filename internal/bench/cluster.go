@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"time"
 
-	"zchat/internal/auth"
 	"zchat/internal/wire"
 )
 
@@ -54,23 +53,22 @@ func (c *clusterTarget) boot(ctx context.Context, cfg *Config) error {
 			return err
 		}
 	}
-	secureFront, secureXPub := c.eps["secure-frontend"], c.eps["secure-xpub"]
-	dialable := []string{"reference", "frontend", "backend", "xsub", "xpub", "secure-frontend", "secure-xpub"}
-	if c.secure() == nil { // no cluster key: no authenticated ports
-		secureFront, secureXPub, dialable = "", "", dialable[:5]
-	}
 	infra := [][]string{
 		{"reference", "reference", "--bind", c.eps["reference"], "--data", filepath.Join(c.dir, "reference")},
-		append([]string{"broker", "broker", "--frontend", c.eps["frontend"], "--backend", c.eps["backend"],
-			"--secure-frontend=" + secureFront}, c.cfg.brokerArgs()...),
-		{"proxy", "proxy", "--xsub", c.eps["xsub"], "--xpub", c.eps["xpub"], "--secure-xpub=" + secureXPub},
+		append([]string{"broker", "broker", "--frontend", c.eps["frontend"], "--secure-frontend", c.eps["secure-frontend"],
+			"--backend", c.eps["backend"]}, c.cfg.brokerArgs()...),
+		{"proxy", "proxy", "--xsub", c.eps["xsub"], "--xpub", c.eps["xpub"], "--secure-xpub", c.eps["secure-xpub"]},
 	}
 	for _, a := range infra {
 		if err := c.start(a[0], append(a[1:], c.members.args()...)...); err != nil {
 			return err
 		}
 	}
-	if err := c.waitDialable(ctx, []string{"reference", "broker", "proxy"}, dialable...); err != nil {
+	listening := []string{"reference", "frontend", "backend", "xsub", "xpub"}
+	if c.members.secure() {
+		listening = append(listening, "secure-frontend", "secure-xpub")
+	}
+	if err := c.waitDialable(ctx, []string{"reference", "broker", "proxy"}, listening...); err != nil {
 		return err
 	}
 	for _, name := range first {
@@ -107,11 +105,10 @@ func (c *clusterTarget) fill(ctx context.Context, cfg *Config, servers []string)
 // secure is the cluster's authenticated ports, which it has when its
 // members have a key (the access key derives from it).
 func (c *clusterTarget) secure() *access {
-	k, ok := c.members.cluster.Key()
-	if !ok {
+	if !c.members.secure() {
 		return nil
 	}
-	return &access{frontend: c.eps["secure-frontend"], xpub: c.eps["secure-xpub"], key: auth.AccessKey(k).Public}
+	return &access{frontend: c.secureFrontend(), xpub: c.secureXPub(), key: c.accessKey()}
 }
 
 func (c *clusterTarget) dataDir(name string) string { return filepath.Join(c.dir, name) }

@@ -43,7 +43,7 @@ func (e external) processes() []namedPid { return nil }
 func (e external) stop()                 {}
 
 // freeEndpoint returns a loopback endpoint on a port that was free a moment
-// ago, outside the standard 5555-5559 a developer's `zchat up` may use.
+// ago, outside the standard 5555-5561 a developer's `zchat up` may use.
 func freeEndpoint() (string, error) {
 	return freeport.Endpoint()
 }
