@@ -52,7 +52,8 @@ func (f *ClientFlags) userKey(log *slog.Logger, id identity) (auth.Key, error) {
 	}
 	key, created, err := keys.LoadOrCreate(id.name)
 	if created {
-		log.Info(fmt.Sprintf("created a key for '%s' (zchat login %s claims the name for it)", id.name, id.name), "file", keys.Path(id.name))
+		f.madeKey = keys.Path(id.name)
+		log.Info(fmt.Sprintf("created a key for '%s' (zchat login %s claims the name for it)", id.name, id.name), "file", f.madeKey)
 	}
 	return key, keyError(id.name, err)
 }

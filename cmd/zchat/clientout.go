@@ -33,6 +33,7 @@ type ClientFlags struct {
 
 	stdout  io.Writer                                        // os.Stdout unless a test sets it
 	askPass func(name string, creating bool) (string, error) // asks once per name (see passphrase)
+	madeKey string                                           // the key file this command made, if any
 }
 
 func (f *ClientFlags) out() io.Writer {
@@ -54,6 +55,7 @@ func (f *ClientFlags) with(ctx context.Context, g *Globals, as identity, do func
 	defer cl.Close()
 	obj, human, err := do(cl)
 	if err != nil {
+		f.dropMadeKey(err)
 		return f.fail(err)
 	}
 	if f.JSON {
@@ -63,6 +65,17 @@ func (f *ClientFlags) with(ctx context.Context, g *Globals, as identity, do func
 		_, err = fmt.Fprintln(f.out(), cleanLines(human))
 	}
 	return err
+}
+
+// dropMadeKey removes the key this command made when the cluster refused
+// the request: only a login claims a name, so the key owns nothing, and
+// kept it would shadow the owner's key copied here later (a name claimed
+// by another key is the usual refusal).
+func (f *ClientFlags) dropMadeKey(err error) {
+	var re *client.ReplyError
+	if f.madeKey != "" && errors.As(err, &re) {
+		_ = os.Remove(f.madeKey)
+	}
 }
 
 // fail prints err as JSON with --json, and returns it. A cluster that

@@ -76,16 +76,7 @@ func CurveClient(sock *zmq.Socket, serverKey string, key auth.Key) error {
 	if !ValidPublicKey(serverKey) {
 		return fmt.Errorf("secure mode: the server key %q is not a Z85 CURVE public key", clip(serverKey, 60))
 	}
-	for _, set := range []func() error{
-		func() error { return sock.SetCurveServerkey(serverKey) },
-		func() error { return sock.SetCurvePublickey(key.Public) },
-		func() error { return sock.SetCurveSecretkey(key.Secret) },
-	} {
-		if err := set(); err != nil {
-			return fmt.Errorf("CURVE client: %w", err)
-		}
-	}
-	return nil
+	return auth.UserClient(sock, key, serverKey)
 }
 
 // initialKey is the key a secure Client starts with: the configured one,

@@ -13,15 +13,20 @@ import (
 	"zchat/internal/testcluster"
 )
 
+// dial is the client of the real program on the cluster's authenticated
+// ports, with a key directory of its own: its login loads or makes the
+// user's key.
 func dial(t *testing.T, c *testcluster.Cluster, backlog int) account.Interactive {
 	t.Helper()
-	cl := client.New(client.Config{Broker: c.Frontend(), Proxy: c.XPub()})
+	cl := client.New(client.Config{Broker: c.Frontend(), Proxy: c.XPub(), Secure: &client.Secure{
+		Broker: c.SecureFrontend(), Proxy: c.SecureXPub(), ServerKey: c.AccessKey().Public}})
 	s := client.NewSession(cl, client.ResumeOptions{Backlog: backlog})
 	t.Cleanup(func() { s.Close(); cl.Close() })
-	return account.Interactive{Client: cl, Session: s}
+	return account.Interactive{Client: cl, Session: s, Keys: account.Keys{Dir: t.TempDir()}}
 }
 
-// TestAgainstCluster logs in through the interface, joins a channel,
+// TestAgainstCluster logs in through the interface (which makes ana's key
+// and claims the name on the authenticated ports), joins a channel,
 // posts, and receives a post and a private message from another client,
 // all through a real cluster of three servers. The servers acknowledge
 // writes once every one of them has them, so that the setup's requests
@@ -41,7 +46,7 @@ func TestAgainstCluster(t *testing.T) {
 	h := start(t, dial(t, c, 50), Options{})
 	h.waitView("user name:")
 	h.typeLine("ana")
-	h.waitView("logged in as ana", "| connected |")
+	h.waitView("created a key for 'ana'", "logged in as ana", "| connected |")
 	h.typeLine("/join geral")
 	h.waitView("joined #geral", "<bob> before ana came")
 
