@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"zchat/internal/auth"
 	"zchat/internal/client"
 	"zchat/internal/client/clienttest"
 	"zchat/internal/credential"
@@ -209,5 +210,25 @@ func TestChangedAccessKeyIsRefused(t *testing.T) {
 	}
 	if known, _ := (client.KnownServers{Path: s.known}).Lookup(f.SecureBroker); known != s.key {
 		t.Fatal("the pin did not replace the recorded key")
+	}
+}
+
+// TestAccessKeyCommand prints what the servers hand out for the cluster
+// key's file: the key users pin.
+func TestAccessKeyCommand(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cluster.key")
+	k, err := auth.WriteNewKeyFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := (&AccessKeyCmd{ClusterKey: path, stdout: &out}).Run(context.Background(), &Globals{LogLevel: slog.LevelError}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimSpace(out.String()); got != auth.AccessKey(k).Public {
+		t.Fatalf("printed %q, want the access key %q", got, auth.AccessKey(k).Public)
+	}
+	if err := (&AccessKeyCmd{ClusterKey: path + ".missing"}).Run(context.Background(), &Globals{}); err == nil {
+		t.Fatal("no error for a missing key file")
 	}
 }
