@@ -14,7 +14,7 @@ func TestNameKey(t *testing.T) {
 		{"bob", "bob", true},
 		{"bob", "Bob", true},
 		{"bob", "BOB", true},
-		{"bob", "b\u043eb", true}, // Cyrillic о
+		{"bob", "b\u043eb", true},  // Cyrillic о
 		{"paypal", "pаypаl", true}, // Cyrillic а
 		{"modern", "rnodern", true},
 		{"ana", "anna", false},
