@@ -14,6 +14,9 @@ import (
 // does not carry its sender's key; it has been read and dropped.
 var errNoUserKey = errors.New("no user key")
 
+// errNothing says that no message waits, as EAGAIN does.
+var errNothing = errors.New("no message")
+
 // userKeyLen is the length of a tag from the secure frontend: a CURVE
 // public key in Z85 text.
 const userKeyLen = 40
@@ -45,25 +48,50 @@ type frontend struct {
 	dirty  bool     // may have requests the loop has not looked for
 }
 
-// recv receives one request without waiting into buf[1:] (buf has room for maxFrames+1) and returns it
-// with its tag in front: [tag, routing id, envelope..., body]. A message
-// from the secure frontend without a well-formed User-Id (which its ZAP
-// domain always sets) is read and dropped as malformed.
+// recv receives one request without waiting into buf[1:] (buf has room
+// for maxFrames+1) and returns it with its tag in front: [tag, routing id,
+// envelope..., body]. A message from the secure frontend without a
+// well-formed User-Id (which its ZAP domain always sets) is read and
+// dropped as malformed.
 func (f *frontend) recv(buf [][]byte) (frames [][]byte, err error) {
 	if !f.secure {
 		frames, _, err = zmqx.RecvFrames(f.sock, buf[1:1], maxFrames)
 		return tagged(buf, openTag, frames), err
 	}
-	first, meta, err := f.sock.RecvBytesWithMetadata(zmq.DONTWAIT, auth.UserIDProperty)
-	if err != nil {
-		return buf[:0], err
+	frames, key, err := recvWithKey(f.sock, buf[1:1])
+	return tagged(buf, key, frames), err
+}
+
+// recvWithKey receives a request from the secure frontend with its
+// sender's key. The key is read from the frame after the routing id: the
+// ROUTER makes up the routing id frame itself, and does not always give it
+// the metadata of the message it heads (not when the message was fetched
+// early by a readiness query), while the client's own frames carry it.
+func recvWithKey(s *zmq.Socket, buf [][]byte) (frames [][]byte, key []byte, err error) {
+	// Asking first spares the receive with metadata, which allocates,
+	// when there is nothing (the usual case when the loop looks at a
+	// frontend it has not been woken for); it re-arms the socket's signal
+	// all the same.
+	if !zmqx.Readable(s) {
+		return buf[:0], nil, errNothing
 	}
-	frames, _, err = zmqx.RecvRest(f.sock, append(buf[1:1], first), maxFrames)
-	key := meta[auth.UserIDProperty]
-	if err == nil && len(key) != userKeyLen {
+	id, err := s.RecvBytes(zmq.DONTWAIT)
+	if err != nil {
+		return buf[:0], nil, err
+	}
+	if more, err := s.GetRcvmore(); err != nil || !more {
+		return buf[:0], nil, errNoUserKey // a ROUTER never delivers a routing id alone
+	}
+	second, meta, err := s.RecvBytesWithMetadata(zmq.DONTWAIT, auth.UserIDProperty)
+	if err != nil {
+		return buf[:0], nil, err
+	}
+	frames, _, err = zmqx.RecvRest(s, append(buf[:0], id, second), maxFrames)
+	userID := meta[auth.UserIDProperty]
+	if err == nil && len(userID) != userKeyLen {
 		err = errNoUserKey
 	}
-	return tagged(buf, []byte(key), frames), err
+	return frames, []byte(userID), err
 }
 
 // tagged is buf[0:1+len(frames)], frames having been received into

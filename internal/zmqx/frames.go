@@ -24,11 +24,14 @@ func RecvFrames(s *zmq.Socket, buf [][]byte, limit int) (frames [][]byte, size i
 	return RecvRest(s, append(buf[:0], f), limit)
 }
 
-// RecvRest receives the rest of a message whose first frame, already
-// received (with metadata, say), is started's only one, as RecvFrames
-// does.
+// RecvRest receives the rest of a message whose first frames, already
+// received (one with metadata, say), are started, as RecvFrames does;
+// started must hold at most limit frames.
 func RecvRest(s *zmq.Socket, started [][]byte, limit int) (frames [][]byte, size int, err error) {
-	frames, size = started, len(started[0])
+	frames = started
+	for _, f := range started {
+		size += len(f)
+	}
 	dropping := false
 	for {
 		more, err := s.GetRcvmore()
