@@ -2,8 +2,12 @@ package zchat
 
 import (
 	"errors"
+	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/mtibben/confusables"
+	"golang.org/x/text/secure/precis"
 )
 
 func TestNameKey(t *testing.T) {
@@ -67,5 +71,43 @@ func TestAccountErrors(t *testing.T) {
 		if c.err.Error() != c.text || !errors.Is(c.err, c.is) {
 			t.Errorf("%#v: %q (is %v: %v), want %q", c.err, c.err, c.is, errors.Is(c.err, c.is), c.text)
 		}
+	}
+}
+
+// The ASCII shortcut of NameKey gives what the general path gives.
+func TestNameKeyASCIIShortcut(t *testing.T) {
+	general := func(name string) string {
+		folded, err := precis.UsernameCaseMapped.String(name)
+		if err != nil {
+			folded = name
+		}
+		return confusables.Skeleton(folded)
+	}
+	var names []string
+	for a := 0x20; a < 0x80; a++ {
+		for b := 0x20; b < 0x80; b++ {
+			names = append(names, string([]byte{byte(a), byte(b)}))
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		b := make([]byte, 1+rng.IntN(12))
+		for i := range b {
+			b[i] = byte(0x21 + rng.IntN(0x5e))
+		}
+		names = append(names, string(b))
+	}
+	names = append(names, "bob", "Bob", "user-1", "modern", "rnodern", "ǅ", "x\u0301")
+	shortcuts := 0
+	for _, n := range names {
+		if _, ok := asciiNameKey(n); ok {
+			shortcuts++
+		}
+		if got, want := NameKey(n), general(n); got != want {
+			t.Fatalf("NameKey(%q) = %q, the general path says %q", n, got, want)
+		}
+	}
+	if shortcuts < len(names)/2 {
+		t.Errorf("the shortcut served %d of %d names", shortcuts, len(names))
 	}
 }

@@ -35,8 +35,8 @@ func newBatch(s *Store, st *statements) *batch {
 		claims:   map[string]claim{},
 		heads:    map[string]zchat.Head{},
 
-		userNames:    similarNames{},
-		channelNames: similarNames{},
+		userNames:    newSimilarNames(0),
+		channelNames: newSimilarNames(0),
 	}
 }
 

@@ -67,7 +67,7 @@ func forgedEventRepaired(t *testing.T, postWhileDown bool) {
 // originOf asks a server for its origin.
 func originOf(t *testing.T, c *testcluster.Cluster, server string) string {
 	t.Helper()
-	m, err := testcluster.Ask(c.PeerAddr(server), "vector", nil, 2*time.Second)
+	m, err := c.Ask(c.PeerAddr(server), "vector", nil, 2*time.Second)
 	if err != nil {
 		t.Fatalf("vector of %s: %v", server, err)
 	}
@@ -104,7 +104,7 @@ func plantForged(t *testing.T, dir, origin string) uint64 {
 // repairsOf reads a server's count of repaired logs from its status.
 func repairsOf(t *testing.T, c *testcluster.Cluster, server string) uint64 {
 	t.Helper()
-	m, err := testcluster.Ask(c.PeerAddr(server), "status", nil, 2*time.Second)
+	m, err := c.Ask(c.PeerAddr(server), "status", nil, 2*time.Second)
 	if err != nil {
 		t.Fatalf("status of %s: %v", server, err)
 	}
