@@ -12,12 +12,17 @@ import (
 // Kind is the type of a state change.
 type Kind uint8
 
-// The four state changes the standard asks us to persist.
+// The four state changes the standard asks us to persist, and ours.
 const (
 	KindLogin   Kind = 1 // User logged in.
 	KindChannel Kind = 2 // User (may be empty) created channel Target.
 	KindPost    Kind = 3 // User posted Text to channel Target.
 	KindPrivate Kind = 4 // User sent Text to user Target.
+	// KindClaim binds the user name User to the user key Text (Z85, see
+	// ValidKey): from then on only that key acts as User or reads its
+	// private messages. The first claim of a name in (Clock, Origin, Seq)
+	// order wins on every replica.
+	KindClaim Kind = 5
 )
 
 func (k Kind) String() string {
@@ -30,6 +35,8 @@ func (k Kind) String() string {
 		return "post"
 	case KindPrivate:
 		return "private"
+	case KindClaim:
+		return "claim"
 	}
 	return fmt.Sprintf("kind(%d)", uint8(k))
 }
@@ -44,9 +51,9 @@ type Event struct {
 	Clock  uint64  // Lamport clock of the accepting server when accepted.
 	Time   float64 // Physical time of acceptance, seconds since the epoch.
 	Kind   Kind
-	User   string // login: the user; channel: creator; post: author; private: sender.
+	User   string // login: the user; channel: creator; post: author; private: sender; claim: the name.
 	Target string // channel name (channel, post) or recipient (private).
-	Text   string // post or private message body.
+	Text   string // post or private message body; claim: the owner's key.
 	ReqID  string // client request id, for de-duplicating retries.
 	// Hash chains the event onto the previous one of its origin (see
 	// ChainHash). The store sets it; zero on an event from a peer that

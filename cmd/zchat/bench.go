@@ -18,6 +18,11 @@ type BenchCmd struct {
 	Broker string `default:"tcp://127.0.0.1:5555" help:"Broker frontend of a running cluster."`
 	Proxy  string `default:"tcp://127.0.0.1:5558" help:"Proxy XPUB of a running cluster (for --subscribers)."`
 
+	Open         bool   `help:"Load the open standard ports. By default clients and subscribers use the authenticated ports, each socket with an ephemeral key (--echo and --flood always use the open ports)."`
+	SecureBroker string `help:"The running cluster's authenticated broker frontend (default: --broker's port + 5)."`
+	SecureProxy  string `help:"The running cluster's authenticated proxy XPUB (default: --proxy's port + 3)."`
+	ServerKey    string `help:"The running cluster's access public key (default: the one its open frontend names)."`
+
 	Spawn        bool     `help:"Start a cluster of child processes on free ports (reference, broker, proxy, --servers servers) with a temporary data directory."`
 	Echo         bool     `help:"Measure the transport bound: the same broker in front of --servers echo workers that answer at once without decoding, storing or publishing."`
 	EchoRaw      bool     `help:"With --echo: workers answer in their receive loop, one request at a time, without the server's transport.Responder (the bound of libzmq and the broker alone)."`
@@ -114,7 +119,8 @@ func (c *BenchCmd) config() (bench.Config, error) {
 		return bench.Config{}, err
 	}
 	cfg := bench.Config{
-		Broker: c.Broker, Proxy: c.Proxy, Clients: c.Clients, Mix: mix, Size: c.Size,
+		Broker: c.Broker, Proxy: c.Proxy, Open: c.Open, SecureBroker: c.SecureBroker, SecureProxy: c.SecureProxy, ServerKey: c.ServerKey,
+		Clients: c.Clients, Mix: mix, Size: c.Size,
 		Duration: c.Duration, Requests: c.Requests, Warmup: c.Warmup, Subscribers: c.Subscribers,
 		Rate: c.Rate, Channels: c.Channels, HistoryLimit: c.HistoryLimit, Timeout: c.Timeout,
 		Retries: c.Retries, Echo: c.Echo, EchoRaw: c.EchoRaw, Flood: c.Flood, Label: c.Label, Args: os.Args[1:],

@@ -24,8 +24,12 @@ type BotCmd struct {
 
 func (c *BotCmd) Run(ctx context.Context, g *Globals) error {
 	log := g.Logger("bot")
+	cfg, err := c.ephemeralConfig(ctx, g.Logger("client")) // secure: every bot client makes an ephemeral key
+	if err != nil {
+		return err
+	}
 	r, err := bot.Run(ctx, bot.Config{
-		Client: clientConfig(&c.ClientFlags, g.Logger("client")), Count: c.Count, Rate: c.Rate, Size: c.Size, Burst: c.Burst,
+		Client: cfg, Count: c.Count, Rate: c.Rate, Size: c.Size, Burst: c.Burst,
 		Duration: c.Duration, Messages: c.Messages, Shared: c.Shared, Logger: log,
 	})
 	if err != nil {

@@ -15,7 +15,7 @@ func TestBotCommand(t *testing.T) {
 	c := testcluster.Start(t, testcluster.Options{Servers: 1, LogLevel: "info"})
 	run := func(args ...string) string {
 		t.Helper()
-		args = append([]string{"bot", "--broker", c.Frontend(), "--proxy", c.XPub(), "--log-level", "warn", "--rate", "0"}, args...)
+		args = append(append([]string{"bot", "--rate", "0"}, clusterArgs(c)...), args...)
 		out, err := exec.Command(c.Binary(), args...).Output()
 		if err != nil {
 			t.Fatalf("zchat %s: %v\n%s", strings.Join(args, " "), err, out)

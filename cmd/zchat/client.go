@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"os"
 	"time"
 
+	"zchat/internal/account"
 	"zchat/internal/client"
 	"zchat/internal/plain"
 	"zchat/internal/tui"
@@ -32,16 +34,57 @@ func (c *ClientCmd) Run(ctx context.Context, g *Globals) error {
 		return err
 	}
 	defer closeLog()
-	cl := client.New(clientConfig(&c.ClientFlags, log))
+	keys, err := c.interactiveKeys()
+	if err != nil {
+		return err
+	}
+	cfg, err := c.clientConfig(ctx, log)
+	if err != nil {
+		return err
+	}
+	cl := client.New(cfg)
 	defer cl.Close()
 	s := client.NewSession(cl, client.ResumeOptions{Backlog: c.backlog()})
 	defer s.Close()
+	ic := account.Interactive{Client: cl, Session: s, Keys: keys}
 	if c.Plain {
-		return plain.Run(ctx, menuClient{cl, s}, c.in(), c.out(), plain.Options{User: c.User, Drain: c.Drain})
+		return plain.Run(ctx, ic, c.in(), c.out(), plain.Options{User: c.User, Drain: c.Drain})
 	}
-	return tui.Run(ctx, menuClient{cl, s}, tui.Options{
-		User: c.User, Backlog: c.Backlog, Timeout: c.Timeout, Endpoint: c.Broker,
+	return tui.Run(ctx, ic, tui.Options{
+		User: c.User, Backlog: c.Backlog, Timeout: c.Timeout, Endpoint: c.endpoint(),
 	})
+}
+
+// interactiveKeys are the users' keys. The full-screen interface takes the
+// terminal: a passphrase (--passphrase) is asked before it starts, once,
+// for the key of whichever name the user logs in as.
+func (c *ClientCmd) interactiveKeys() (account.Keys, error) {
+	keys, err := c.keys()
+	if err != nil || c.Plain || c.Open || keys.Ask == nil {
+		return keys, err
+	}
+	_, statErr := os.Stat(keys.Path(c.User))
+	creating := c.User != "" && errors.Is(statErr, os.ErrNotExist)
+	phrase, err := keys.Ask(c.User, creating)
+	if err != nil {
+		return keys, err
+	}
+	keys.Ask = func(string, bool) (string, error) { return phrase, nil }
+	return keys, nil
+}
+
+// endpoint is the broker the status line names.
+func (c *ClientCmd) endpoint() string {
+	switch {
+	case c.Open:
+		return c.Broker
+	case c.SecureBroker != "":
+		return c.SecureBroker
+	}
+	if ep, err := client.OffsetEndpoint(c.Broker, client.SecureBrokerOffset); err == nil {
+		return ep
+	}
+	return c.Broker
 }
 
 // logger is the process log for the plain menu, and for the full-screen
@@ -62,16 +105,6 @@ func (c *ClientCmd) logger(g *Globals) (*slog.Logger, func(), error) {
 	return slog.New(h).With("component", "client"), func() { f.Close() }, nil
 }
 
-// clientConfig is the client configuration of the flags, as dial makes it,
-// with another logger.
-func clientConfig(f *ClientFlags, log *slog.Logger) client.Config {
-	retries := f.Retries
-	if retries == 0 {
-		retries = -1 // the library reads 0 as its default
-	}
-	return client.Config{Broker: f.Broker, Proxy: f.Proxy, Timeout: f.Timeout, Retries: retries, Logger: log}
-}
-
 // backlog is what the session shows of a channel on joining: the plain
 // menu, like the original, shows live messages only.
 func (c *ClientCmd) backlog() int {
@@ -87,20 +120,3 @@ func (c *ClientCmd) in() io.Reader {
 	}
 	return c.stdin
 }
-
-// menuClient gives the interfaces the requests of the client and the
-// subscriptions of the session.
-type menuClient struct {
-	*client.Client
-	s *client.Session
-}
-
-func (m menuClient) Subscribe(ctx context.Context, t client.Topic) error {
-	return m.s.Subscribe(ctx, t)
-}
-
-func (m menuClient) Unsubscribe(ctx context.Context, t client.Topic) error {
-	return m.s.Unsubscribe(ctx, t)
-}
-
-func (m menuClient) Messages() <-chan client.Message { return m.s.Messages() }

@@ -6,32 +6,69 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"zchat/internal/credential"
 	"zchat/internal/testcluster"
 )
+
+// isolateKeys gives the test's client commands a key directory and a
+// known servers file of their own (ZCHAT_KEYS, ZCHAT_KNOWN_SERVERS), never
+// the user's; it returns the key directory.
+func isolateKeys(t *testing.T) string {
+	dir := t.TempDir()
+	t.Setenv("ZCHAT_KEYS", filepath.Join(dir, "keys"))
+	t.Setenv("ZCHAT_KNOWN_SERVERS", filepath.Join(dir, "known_servers"))
+	t.Setenv("ZCHAT_PASSPHRASE", "")
+	os.Unsetenv("ZCHAT_PASSPHRASE")
+	return filepath.Join(dir, "keys")
+}
+
+// clusterArgs reach c: its open ports, and its authenticated ports, which
+// are not where the standard layout would put them.
+func clusterArgs(c *testcluster.Cluster) []string {
+	return []string{"--broker", c.Frontend(), "--proxy", c.XPub(),
+		"--secure-broker", c.SecureFrontend(), "--secure-proxy", c.SecureXPub(), "--log-level", "warn"}
+}
 
 // zchatRun runs the real binary with args against c and returns stdout.
 func zchatRun(t *testing.T, c *testcluster.Cluster, stdin string, args ...string) string {
 	t.Helper()
-	args = append(args, "--broker", c.Frontend(), "--proxy", c.XPub(), "--log-level", "warn")
-	cmd := exec.Command(c.Binary(), args...)
-	cmd.Stdin = strings.NewReader(stdin)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	out, stderr, err := zchatTry(c, stdin, args...)
 	if err != nil {
-		t.Fatalf("zchat %s: %v\nstdout: %s\nstderr: %s", strings.Join(args, " "), err, out, stderr.String())
+		t.Fatalf("zchat %s: %v\nstdout: %s\nstderr: %s", strings.Join(args, " "), err, out, stderr)
 	}
-	return string(out)
+	return out
+}
+
+// zchatFails runs the binary, expects it to fail, and returns its stderr.
+func zchatFails(t *testing.T, c *testcluster.Cluster, args ...string) string {
+	t.Helper()
+	out, stderr, err := zchatTry(c, "", args...)
+	if err == nil {
+		t.Fatalf("zchat %s succeeded: %s", strings.Join(args, " "), out)
+	}
+	return stderr
+}
+
+func zchatTry(c *testcluster.Cluster, stdin string, args ...string) (stdout, stderr string, err error) {
+	cmd := exec.Command(c.Binary(), append(args, clusterArgs(c)...)...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var errBuf strings.Builder
+	cmd.Stderr = &errBuf
+	out, err := cmd.Output()
+	return string(out), errBuf.String(), err
 }
 
 func TestClusterOneShotCommandsAndPlainMenu(t *testing.T) {
+	keys := isolateKeys(t)
 	c := testcluster.Start(t, testcluster.Options{Servers: 3})
-	if out := zchatRun(t, c, "", "login", "ana"); out != "logged in as ana\n" {
-		t.Fatalf("login: %q", out)
+	want := "logged in as ana\ncreated a key for 'ana' in " + credential.Path(keys, "ana") + ": it now owns the name; copy this file to use 'ana' elsewhere\n"
+	if out := zchatRun(t, c, "", "login", "ana"); out != want {
+		t.Fatalf("login: %q, want %q", out, want)
 	}
 	zchatRun(t, c, "", "login", "bob", "--json")
 	zchatRun(t, c, "", "create", "geral", "--as", "ana")
@@ -43,7 +80,7 @@ func TestClusterOneShotCommandsAndPlainMenu(t *testing.T) {
 		t.Fatalf("send: %q", out)
 	}
 	menu := zchatRun(t, c, "carol\n1\n2\n4\ngeral\n6\ngeral\nfrom carol\n5\nbob\nhi bob\n7\n", "client", "--plain", "--drain", "2s")
-	for _, want := range []string{"logged in as carol", "  ana\n", "  geral\n", "subscribed to #geral", "published to #geral", "sent to @bob", "#geral <carol> from carol", "bye"} {
+	for _, want := range []string{"created a key for 'carol'", "logged in as carol", "  ana\n", "  geral\n", "subscribed to #geral", "published to #geral", "sent to @bob", "#geral <carol> from carol", "bye"} {
 		if !strings.Contains(menu, want) {
 			t.Errorf("menu output lacks %q:\n%s", want, menu)
 		}
@@ -86,11 +123,12 @@ func jsonText(t *testing.T, v any) string {
 }
 
 func TestClusterTail(t *testing.T) {
+	isolateKeys(t)
 	c := testcluster.Start(t, testcluster.Options{Servers: 1})
 	zchatRun(t, c, "", "create", "geral")
 	zchatRun(t, c, "", "create", "geral2")
 	zchatRun(t, c, "", "post", "geral", "old", "--as", "ana")
-	cmd := exec.Command(c.Binary(), "tail", "geral", "--json", "--backlog", "1", "--broker", c.Frontend(), "--proxy", c.XPub())
+	cmd := exec.Command(c.Binary(), append([]string{"tail", "geral", "--json", "--backlog", "1"}, clusterArgs(c)...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -41,7 +41,7 @@ type runner interface {
 func TestClientCommands(t *testing.T) {
 	srv := clienttest.StartServer(t, func(_ int, req wire.Message) []byte { return chatReply(t, req) })
 	flags := func(js bool) ClientFlags {
-		return ClientFlags{Broker: srv.Endpoint, Timeout: time.Second, Retries: 1, JSON: js}
+		return ClientFlags{Broker: srv.Endpoint, Open: true, Timeout: time.Second, Retries: 1, JSON: js}
 	}
 	cases := []struct {
 		name    string
@@ -116,7 +116,7 @@ func TestClientPlainOverPipe(t *testing.T) {
 	pub := clienttest.StartPublisher(t)
 	var out bytes.Buffer
 	c := &ClientCmd{
-		ClientFlags: ClientFlags{Broker: srv.Endpoint, Proxy: pub.Endpoint, Timeout: time.Second, Retries: 1, stdout: &out},
+		ClientFlags: ClientFlags{Broker: srv.Endpoint, Proxy: pub.Endpoint, Open: true, Timeout: time.Second, Retries: 1, stdout: &out},
 		Plain:       true,
 		stdin:       strings.NewReader("ana\n1\n2\n6\ngeral\nhello\n7\n"),
 	}
@@ -135,7 +135,7 @@ func TestClientPlainOverPipe(t *testing.T) {
 func TestCommandsAgainstVariantServer(t *testing.T) {
 	srv := clienttest.StartServer(t, func(_ int, req wire.Message) []byte { return clienttest.VariantReply(t, req) })
 	flags := func(out *bytes.Buffer) ClientFlags {
-		return ClientFlags{Broker: srv.Endpoint, Timeout: time.Second, Retries: 1, stdout: out}
+		return ClientFlags{Broker: srv.Endpoint, Open: true, Timeout: time.Second, Retries: 1, stdout: out}
 	}
 	cases := []struct {
 		name string
@@ -177,7 +177,7 @@ func TestCommandsAgainstVariantServer(t *testing.T) {
 	pub := clienttest.StartPublisher(t)
 	var out bytes.Buffer
 	menu := &ClientCmd{
-		ClientFlags: ClientFlags{Broker: srv.Endpoint, Proxy: pub.Endpoint, Timeout: time.Second, Retries: 1, stdout: &out},
+		ClientFlags: ClientFlags{Broker: srv.Endpoint, Proxy: pub.Endpoint, Open: true, Timeout: time.Second, Retries: 1, stdout: &out},
 		Plain:       true,
 		stdin:       strings.NewReader("ana\n1\n2\n3\nnovo\n3\ngeral\n5\nbob\noi\n6\ngeral\nhello\n7\n"),
 	}

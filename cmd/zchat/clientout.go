@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,26 +15,25 @@ import (
 )
 
 // ClientFlags are the connection and output flags of the client commands.
+// By default the client uses the authenticated ports with the user's key
+// (see clientconn.go); --open selects the open standard ports.
 type ClientFlags struct {
-	Broker  string        `help:"Broker frontend (REQ)." default:"tcp://127.0.0.1:5555"`
-	Proxy   string        `help:"Proxy XPUB endpoint (SUB)." default:"tcp://127.0.0.1:5558"`
-	Timeout time.Duration `help:"How long to wait for one reply before retrying." default:"2s"`
-	Retries int           `help:"Retries on a fresh socket when no reply comes." default:"3"`
-	JSON    bool          `name:"json" help:"Machine output: one JSON object per command (per message for tail)."`
+	Broker       string        `help:"Broker frontend, open (the standard port: requests go here with --open; the access key is asked here on first use)." default:"tcp://127.0.0.1:5555"`
+	Proxy        string        `help:"Proxy XPUB endpoint, open (SUB connects here with --open)." default:"tcp://127.0.0.1:5558"`
+	SecureBroker string        `help:"The broker's authenticated frontend (default: the host of --broker, port + 5)."`
+	SecureProxy  string        `help:"The proxy's authenticated XPUB (default: the host of --proxy, port + 3)."`
+	ServerKey    string        `help:"Pin the cluster's access public key (Z85), replacing the one known for it; default: the known key, else the one the cluster names on first use (recorded)."`
+	Open         bool          `help:"Use the open standard ports without a key: claimed names cannot be used there."`
+	Keys         string        `type:"path" help:"Directory of the users' keys (default: zchat/keys in the configuration directory)."`
+	KnownServers string        `type:"path" help:"File of the clusters' known access keys (default: zchat/known_servers in the configuration directory)."`
+	Passphrase   bool          `env:"ZCHAT_ASK_PASSPHRASE" help:"Ask for the passphrase of the user's key file (a new key file is sealed with it). ZCHAT_PASSPHRASE gives it without asking."`
+	Timeout      time.Duration `help:"How long to wait for one reply before retrying." default:"2s"`
+	Retries      int           `help:"Retries on a fresh socket when no reply comes." default:"3"`
+	JSON         bool          `name:"json" help:"Machine output: one JSON object per command (per message for tail)."`
 
-	stdout io.Writer // os.Stdout unless a test sets it
-}
-
-// dial returns a client for the flags.
-func (f *ClientFlags) dial(g *Globals) *client.Client {
-	retries := f.Retries
-	if retries == 0 {
-		retries = -1 // the library reads 0 as its default
-	}
-	return client.New(client.Config{
-		Broker: f.Broker, Proxy: f.Proxy, Timeout: f.Timeout, Retries: retries,
-		Logger: g.Logger("client"),
-	})
+	stdout  io.Writer                                        // os.Stdout unless a test sets it
+	askPass func(name string, creating bool) (string, error) // asks once per name (see passphrase)
+	madeKey string                                           // the key file this command made, if any
 }
 
 func (f *ClientFlags) out() io.Writer {
@@ -43,23 +43,50 @@ func (f *ClientFlags) out() io.Writer {
 	return f.stdout
 }
 
-// with runs one request and prints its outcome: human text, or the JSON
-// object; a failure prints {"error": ...} with --json, and is returned.
-func (f *ClientFlags) with(g *Globals, do func(*client.Client) (obj any, human string, err error)) error {
-	cl := f.dial(g)
+// with runs one request as the user named as (its key; an ephemeral one
+// when as is ""; see dialAs) and prints its outcome: human text, or the
+// JSON object; a failure prints {"error": ...} with --json, and is
+// returned.
+func (f *ClientFlags) with(ctx context.Context, g *Globals, as identity, do func(*client.Client) (obj any, human string, err error)) error {
+	cl, err := f.dialAs(ctx, g, as)
+	if err != nil {
+		return f.fail(err)
+	}
 	defer cl.Close()
 	obj, human, err := do(cl)
 	if err != nil {
-		if f.JSON {
-			_ = f.printJSON(errorObject(err))
-		}
-		return err
+		f.dropMadeKey(err)
+		return f.fail(err)
 	}
 	if f.JSON {
 		return f.printJSON(obj)
 	}
 	if human != "" {
 		_, err = fmt.Fprintln(f.out(), cleanLines(human))
+	}
+	return err
+}
+
+// dropMadeKey removes the key this command made when the cluster refused
+// the request: only a login claims a name, so the key owns nothing, and
+// kept it would shadow the owner's key copied here later (a name claimed
+// by another key is the usual refusal).
+func (f *ClientFlags) dropMadeKey(err error) {
+	var re *client.ReplyError
+	if f.madeKey != "" && errors.As(err, &re) {
+		_ = os.Remove(f.madeKey)
+	}
+}
+
+// fail prints err as JSON with --json, and returns it. A cluster that
+// does not answer on the authenticated port may have it elsewhere, or
+// none (the secure ports are derived from the open ones by default).
+func (f *ClientFlags) fail(err error) error {
+	if !f.Open && errors.Is(err, client.ErrUnavailable) {
+		err = fmt.Errorf("%w (on the authenticated port: --secure-broker names another, --open uses the open ports)", err)
+	}
+	if f.JSON {
+		_ = f.printJSON(errorObject(err))
 	}
 	return err
 }

@@ -20,11 +20,12 @@ import (
 // BrokerCmd runs the request broker.
 // Its limit defaults are broker.DefaultLimits (a test checks they agree).
 type BrokerCmd struct {
-	Frontend  string  `default:"tcp://*:5555" help:"ROUTER endpoint clients' REQ sockets connect to."`
-	Backend   string  `default:"tcp://*:5556" help:"DEALER endpoint servers connect to (members only)."`
-	RateLimit float64 `default:"100" help:"Requests per second each client connection may send on average; more get an immediate erro reply from the broker. 0 disables the limit."`
-	RateBurst int     `default:"200" help:"Requests a client connection may send at once above its rate (the token bucket's size)."`
-	MaxFrame  int     `default:"65536" help:"Largest request forwarded, bytes (keep it at the servers' --max-frame); larger ones get an erro reply, and a frame over 4 times this costs the sender its connection."`
+	Frontend       string  `default:"tcp://*:5555" help:"ROUTER endpoint clients' REQ sockets connect to (open, the standard protocol)."`
+	SecureFrontend string  `default:"tcp://*:5560" help:"ROUTER endpoint for clients that prove a user key of their own (CURVE with the access key, derived from the cluster key; zchat's clients use it to own their names). Empty disables it; so does --insecure-cluster."`
+	Backend        string  `default:"tcp://*:5556" help:"DEALER endpoint servers connect to (members only)."`
+	RateLimit      float64 `default:"100" help:"Requests per second each client connection may send on average; more get an immediate erro reply from the broker. 0 disables the limit."`
+	RateBurst      int     `default:"200" help:"Requests a client connection may send at once above its rate (the token bucket's size)."`
+	MaxFrame       int     `default:"65536" help:"Largest request forwarded, bytes (keep it at the servers' --max-frame); larger ones get an erro reply, and a frame over 4 times this costs the sender its connection."`
 	MetricsFlag
 	ClusterFlags
 }
@@ -40,14 +41,16 @@ func (c *BrokerCmd) Run(ctx context.Context, g *Globals) error {
 		return err
 	}
 	return c.withMetrics(log, func(ep *metrics.Endpoint) error {
-		return broker.Run(ctx, broker.Config{Frontend: c.Frontend, Backend: c.Backend, Limits: limits, Logger: log, Metrics: ep, Cluster: cluster})
+		return broker.Run(ctx, broker.Config{Frontend: c.Frontend, SecureFrontend: c.SecureFrontend, Backend: c.Backend,
+			Limits: limits, Logger: log, Metrics: ep, Cluster: cluster})
 	})
 }
 
 // ProxyCmd runs the publication proxy.
 type ProxyCmd struct {
-	XSub string `name:"xsub" default:"tcp://*:5557" help:"XSUB endpoint servers' PUB sockets connect to (members only)."`
-	XPub string `name:"xpub" default:"tcp://*:5558" help:"XPUB endpoint subscribers' SUB sockets connect to."`
+	XSub       string `name:"xsub" default:"tcp://*:5557" help:"XSUB endpoint servers' PUB sockets connect to (members only)."`
+	XPub       string `name:"xpub" default:"tcp://*:5558" help:"XPUB endpoint subscribers' SUB sockets connect to (open, the standard protocol; never carries claimed names' private topics)."`
+	SecureXPub string `name:"secure-xpub" default:"tcp://*:5561" help:"XPUB endpoint for subscribers that prove a user key of their own (CURVE with the access key, derived from the cluster key); the only one that carries a claimed name's private messages, to its owner's key alone. Empty disables it; so does --insecure-cluster."`
 	MetricsFlag
 	ClusterFlags
 }
@@ -59,7 +62,7 @@ func (c *ProxyCmd) Run(ctx context.Context, g *Globals) error {
 		return err
 	}
 	return c.withMetrics(log, func(ep *metrics.Endpoint) error {
-		return proxy.Run(ctx, proxy.Config{XSub: c.XSub, XPub: c.XPub, Logger: log, Metrics: ep, Cluster: cluster})
+		return proxy.Run(ctx, proxy.Config{XSub: c.XSub, XPub: c.XPub, SecureXPub: c.SecureXPub, Logger: log, Metrics: ep, Cluster: cluster})
 	})
 }
 
@@ -90,7 +93,7 @@ type UpCmd struct {
 	Data     string `default:"./data" type:"path" help:"Parent of every component's data directory (reference, s1, s2, ...)."`
 	Servers  int    `default:"3" help:"Number of server replicas (s1..sN)."`
 	Bots     int    `default:"2" help:"Number of bots (b1..bN)."`
-	BasePort int    `default:"5555" help:"First port: +0 broker frontend, +1 backend, +2 proxy XSUB, +3 XPUB, +4 reference, +5+i server si's peer port."`
+	BasePort int    `default:"5555" help:"First port: +0 broker frontend, +1 backend, +2 proxy XSUB, +3 XPUB, +4 reference, +5 broker secure frontend, +6 proxy secure XPUB, +7+i server si's peer port."`
 
 	InsecureCluster bool `help:"Run the member links open (see zchat server --help). Without it the cluster key is <data>/cluster.key, created on first start."`
 }
@@ -99,7 +102,7 @@ func (c *UpCmd) Run(ctx context.Context, g *Globals) error {
 	if c.Servers < 1 || c.Bots < 0 {
 		return fmt.Errorf("need at least one server and no negative bot count")
 	}
-	if last := c.BasePort + 5 + c.Servers; c.BasePort < 1 || last > 65535 {
+	if last := c.BasePort + portPeers + c.Servers; c.BasePort < 1 || last > 65535 {
 		return fmt.Errorf("ports %d..%d out of range", c.BasePort, last)
 	}
 	exe, err := os.Executable()
@@ -116,7 +119,8 @@ func (c *UpCmd) Run(ctx context.Context, g *Globals) error {
 	}
 	t := topology{exe: exe, data: c.Data, servers: c.Servers, bots: c.Bots, base: c.BasePort, global: childGlobals(g), member: member.args()}
 	log.Info("starting local cluster", "servers", c.Servers, "bots", c.Bots,
-		"frontend", t.endpoint(portFrontend), "xpub", t.endpoint(portXPub), "data", c.Data)
+		"frontend", t.endpoint(portFrontend), "xpub", t.endpoint(portXPub),
+		"secure_frontend", t.endpoint(portSecureFrontend), "secure_xpub", t.endpoint(portSecureXPub), "data", c.Data)
 	sup := &cluster.Supervisor{Out: os.Stdout, Logger: log}
 	return sup.Run(ctx, t.specs())
 }
@@ -150,6 +154,8 @@ const (
 	portXSub
 	portXPub
 	portReference
+	portSecureFrontend
+	portSecureXPub
 	portPeers // server si's peer port is portPeers + i
 )
 
@@ -178,8 +184,10 @@ func (t topology) memberSpec(name string, args ...string) cluster.Spec {
 func (t topology) specs() []cluster.Spec {
 	specs := []cluster.Spec{
 		t.memberSpec("reference", "reference", "--bind", t.endpoint(portReference), "--data", filepath.Join(t.data, "reference")),
-		t.memberSpec("broker", "broker", "--frontend", t.endpoint(portFrontend), "--backend", t.endpoint(portBackend)),
-		t.memberSpec("proxy", "proxy", "--xsub", t.endpoint(portXSub), "--xpub", t.endpoint(portXPub)),
+		t.memberSpec("broker", "broker", "--frontend", t.endpoint(portFrontend), "--secure-frontend", t.endpoint(portSecureFrontend),
+			"--backend", t.endpoint(portBackend)),
+		t.memberSpec("proxy", "proxy", "--xsub", t.endpoint(portXSub), "--xpub", t.endpoint(portXPub),
+			"--secure-xpub", t.endpoint(portSecureXPub)),
 	}
 	for i := 1; i <= t.servers; i++ {
 		name, peer := fmt.Sprintf("s%d", i), t.endpoint(portPeers+i)

@@ -32,11 +32,11 @@ func TestUpTopology(t *testing.T) {
 		want  string
 	}{
 		{"reference", "reference --bind tcp://127.0.0.1:6004 --data /d/reference --cluster-key /d/cluster.key"},
-		{"broker", "broker --frontend tcp://127.0.0.1:6000 --backend tcp://127.0.0.1:6001 --cluster-key /d/cluster.key"},
-		{"proxy", "proxy --xsub tcp://127.0.0.1:6002 --xpub tcp://127.0.0.1:6003 --cluster-key /d/cluster.key"},
+		{"broker", "broker --frontend tcp://127.0.0.1:6000 --secure-frontend tcp://127.0.0.1:6005 --backend tcp://127.0.0.1:6001 --cluster-key /d/cluster.key"},
+		{"proxy", "proxy --xsub tcp://127.0.0.1:6002 --xpub tcp://127.0.0.1:6003 --secure-xpub tcp://127.0.0.1:6006 --cluster-key /d/cluster.key"},
 		{"s2", "server --name s2 --data /d/s2 --broker tcp://127.0.0.1:6001 --proxy tcp://127.0.0.1:6002" +
 			" --proxy-sub tcp://127.0.0.1:6003 --reference tcp://127.0.0.1:6004" +
-			" --peer-bind tcp://127.0.0.1:6007 --advertise tcp://127.0.0.1:6007 --cluster-key /d/cluster.key"},
+			" --peer-bind tcp://127.0.0.1:6009 --advertise tcp://127.0.0.1:6009 --cluster-key /d/cluster.key"},
 		{"b1", "bot --broker tcp://127.0.0.1:6000 --proxy tcp://127.0.0.1:6003"}, // a client: no key
 	}
 	for _, tt := range tests {

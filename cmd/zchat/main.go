@@ -29,6 +29,7 @@ type CLI struct {
 	Status    StatusCmd    `cmd:"" help:"Show every server's coordinator, clock and peers, and whether they agree."`
 	Health    HealthCmd    `cmd:"" help:"Ask a component's /healthz (its --metrics address); exit 1 unless healthy. For container health checks."`
 	Keygen    KeygenCmd    `cmd:"" help:"Write a new cluster key: the file every member (broker, proxy, reference, servers, status) needs."`
+	AccessKey AccessKeyCmd `cmd:"" name:"access-key" help:"Print the cluster's access public key (derived from the cluster key), which users pin with --server-key."`
 
 	Login    LoginCmd    `cmd:"" help:"Log in as a user (registers the name)."`
 	Users    UsersCmd    `cmd:"" help:"List registered users."`

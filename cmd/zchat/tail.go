@@ -17,10 +17,14 @@ type TailCmd struct {
 	ClientFlags
 	Topic   string `arg:"" help:"CHANNEL, or @USER for the private messages addressed to USER."`
 	Backlog int    `default:"10" help:"Stored messages to show first."`
+	As      string `name:"as" help:"Follow with this user's key (made on first use); default: @USER's key if this device has one. A claimed name's private messages reach its key only."`
 }
 
 func (c *TailCmd) Run(ctx context.Context, g *Globals) error {
-	cl := c.dial(g)
+	cl, err := c.dialAs(ctx, g, c.identity())
+	if err != nil {
+		return err
+	}
 	defer cl.Close()
 	s := client.NewSession(cl, client.ResumeOptions{Backlog: c.Backlog, Every: resyncEvery})
 	defer s.Close()
@@ -59,4 +63,15 @@ func ignoreCancel(err error) error {
 		return nil
 	}
 	return err
+}
+
+// identity is --as, else the user of @USER when this device has its key.
+func (c *TailCmd) identity() identity {
+	if c.As != "" {
+		return as(c.As)
+	}
+	if t := client.ParseTopic(c.Topic); t.Private {
+		return maybe(t.Name)
+	}
+	return identity{}
 }

@@ -60,7 +60,7 @@ func (c Cluster) Server(s *zmq.Socket) (release func(), err error) {
 	if err != nil {
 		return nil, err
 	}
-	release, err = acquire(zctx, c.key.domain(), memberPolicy{public: []byte(c.key.publicRaw())}, c.log)
+	release, err = acquire(zctx, c.key.domain(), memberEndpoints, memberPolicy{public: []byte(c.key.publicRaw())}, c.log)
 	if err != nil {
 		return nil, err
 	}

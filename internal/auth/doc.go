@@ -29,4 +29,13 @@
 // other's members. Open (Cluster zero value, --insecure-cluster) leaves
 // every link unauthenticated, for a cluster mixed with other
 // implementations' servers.
+//
+// Users (users.go) is the other kind of CURVE server: the authenticated
+// client ports (the broker's secure frontend, the proxy's secure XPUB).
+// Their server key is the access key (AccessKey), derived from the
+// cluster key, and their ZAP domain admits every well-formed client key,
+// naming the client by it: libzmq attaches the key (Z85) to each of the
+// client's messages as its User-Id, which is how the broker and the proxy
+// learn who is asking. An open cluster has no access key, and so no such
+// ports.
 package auth

@@ -112,24 +112,24 @@ func (h *handler) answer(frames [][]byte) []string {
 		h.log.Error("ZAP handler", "err", err)
 		return failureFrames(frames)
 	}
-	policy, log := h.policyOf(req.Domain)
+	policy, what, log := h.policyOf(req.Domain)
 	d := decide(policy, req)
 	if !d.Allow {
-		h.logRefusal(log, req, d)
+		h.logRefusal(log, what, req, d)
 	}
 	return replyFrames(req.ID, d)
 }
 
-func (h *handler) policyOf(domain string) (Policy, *slog.Logger) {
+func (h *handler) policyOf(domain string) (p Policy, what string, log *slog.Logger) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if r := h.domains[domain]; r != nil {
-		return r.policy, orDefault(r.log)
+		return r.policy, r.what, orDefault(r.log)
 	}
-	return nil, h.log
+	return nil, memberEndpoints, h.log
 }
 
-func (h *handler) logRefusal(log *slog.Logger, r Request, d Decision) {
+func (h *handler) logRefusal(log *slog.Logger, what string, r Request, d Decision) {
 	if !h.throttle.allow(time.Now()) {
 		return
 	}
@@ -137,18 +137,17 @@ func (h *handler) logRefusal(log *slog.Logger, r Request, d Decision) {
 	if key, reason := curveClientKey(r); reason == "" {
 		attrs = append(attrs, "client_key", zmq.Z85encode(string(key)))
 	}
-	log.Warn("refused a connection to a cluster-only endpoint", attrs...)
+	log.Warn("refused a connection to "+what, attrs...)
 }
 
 func (h *handler) reportSuppressed(now time.Time) {
 	if n := h.throttle.flush(now); n > 0 {
-		h.log.Warn("refused more connections to cluster-only endpoints (not logged one by one)",
+		h.log.Warn("refused more connections (not logged one by one)",
 			"count", n, "window", refusalWindow)
 	}
 }
 
-// shortDomain keeps logs readable: the cluster domain with the start of
-// its key.
+// shortDomain keeps logs readable: the domain with the start of its key.
 func shortDomain(d string) string {
 	if len(d) > 24 {
 		return d[:24] + "…"

@@ -22,6 +22,7 @@ var handlers = struct {
 // sockets that use it.
 type registration struct {
 	policy Policy
+	what   string // the endpoints it guards, for the refusals' log line
 	log    *slog.Logger
 	refs   int
 }
@@ -29,8 +30,9 @@ type registration struct {
 // acquire makes sure zctx has a running handler that applies policy to
 // domain, and returns the function that gives the registration back. A
 // domain names its policy (the cluster's is derived from its key): one
-// registered again keeps its first policy.
-func acquire(zctx *zmq.Context, domain string, policy Policy, log *slog.Logger) (release func(), err error) {
+// registered again keeps its first policy. what names the endpoints the
+// domain guards in the log lines of refusals.
+func acquire(zctx *zmq.Context, domain, what string, policy Policy, log *slog.Logger) (release func(), err error) {
 	handlers.Lock()
 	defer handlers.Unlock()
 	h := handlers.byContext[zctx]
@@ -40,7 +42,7 @@ func acquire(zctx *zmq.Context, domain string, policy Policy, log *slog.Logger) 
 		}
 		handlers.byContext[zctx] = h
 	}
-	h.register(domain, policy, log)
+	h.register(domain, what, policy, log)
 	var once sync.Once
 	return func() { once.Do(func() { releaseDomain(zctx, h, domain) }) }, nil
 }
@@ -56,14 +58,14 @@ func releaseDomain(zctx *zmq.Context, h *handler, domain string) {
 }
 
 // register adds a reference to domain's registration.
-func (h *handler) register(domain string, policy Policy, log *slog.Logger) {
+func (h *handler) register(domain, what string, policy Policy, log *slog.Logger) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if r, ok := h.domains[domain]; ok {
 		r.refs++
 		return
 	}
-	h.domains[domain] = &registration{policy: policy, log: log, refs: 1}
+	h.domains[domain] = &registration{policy: policy, what: what, log: log, refs: 1}
 }
 
 func (h *handler) unregister(domain string) {

@@ -22,7 +22,7 @@ type clusterTarget struct {
 
 func spawnCluster(ctx context.Context, cfg *Config) (*clusterTarget, error) {
 	sc := cfg.Spawn
-	roles := []string{"frontend", "backend", "xsub", "xpub", "reference"}
+	roles := []string{"frontend", "backend", "xsub", "xpub", "reference", "secure-frontend", "secure-xpub"}
 	c := &clusterTarget{cfg: sc}
 	for i := 1; i <= sc.Servers; i++ {
 		c.servers = append(c.servers, serverName(i))
@@ -55,15 +55,20 @@ func (c *clusterTarget) boot(ctx context.Context, cfg *Config) error {
 	}
 	infra := [][]string{
 		{"reference", "reference", "--bind", c.eps["reference"], "--data", filepath.Join(c.dir, "reference")},
-		append([]string{"broker", "broker", "--frontend", c.eps["frontend"], "--backend", c.eps["backend"]}, c.cfg.brokerArgs()...),
-		{"proxy", "proxy", "--xsub", c.eps["xsub"], "--xpub", c.eps["xpub"]},
+		append([]string{"broker", "broker", "--frontend", c.eps["frontend"], "--secure-frontend", c.eps["secure-frontend"],
+			"--backend", c.eps["backend"]}, c.cfg.brokerArgs()...),
+		{"proxy", "proxy", "--xsub", c.eps["xsub"], "--xpub", c.eps["xpub"], "--secure-xpub", c.eps["secure-xpub"]},
 	}
 	for _, a := range infra {
 		if err := c.start(a[0], append(a[1:], c.members.args()...)...); err != nil {
 			return err
 		}
 	}
-	if err := c.waitDialable(ctx, []string{"reference", "broker", "proxy"}, "reference", "frontend", "backend", "xsub", "xpub"); err != nil {
+	listening := []string{"reference", "frontend", "backend", "xsub", "xpub"}
+	if c.members.secure() {
+		listening = append(listening, "secure-frontend", "secure-xpub")
+	}
+	if err := c.waitDialable(ctx, []string{"reference", "broker", "proxy"}, listening...); err != nil {
 		return err
 	}
 	for _, name := range first {
@@ -95,6 +100,15 @@ func (c *clusterTarget) fill(ctx context.Context, cfg *Config, servers []string)
 		c.storeHistory = &s
 	}
 	return nil
+}
+
+// secure is the cluster's authenticated ports, which it has when its
+// members have a key (the access key derives from it).
+func (c *clusterTarget) secure() *access {
+	if !c.members.secure() {
+		return nil
+	}
+	return &access{frontend: c.secureFrontend(), xpub: c.secureXPub(), key: c.accessKey()}
 }
 
 func (c *clusterTarget) dataDir(name string) string { return filepath.Join(c.dir, name) }

@@ -16,6 +16,16 @@ type Config struct {
 	Broker string // broker frontend of a running cluster (ignored with Spawn or Echo)
 	Proxy  string // proxy XPUB of a running cluster (ignored with Spawn or Echo)
 
+	// Open sends the load to the open standard ports. Otherwise it goes to
+	// the authenticated ports (CURVE, an ephemeral key per socket) when the
+	// target has them: a spawned cluster with a key, or a running one,
+	// whose ports and access key are these (default: the standard layout
+	// next to Broker and Proxy, and the key its open frontend names).
+	Open         bool
+	SecureBroker string
+	SecureProxy  string
+	ServerKey    string
+
 	Clients      int           // concurrent clients, one REQ socket each
 	Mix          Mix           // what the clients send
 	Size         int           // bytes of each posted or sent message

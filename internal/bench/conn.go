@@ -19,6 +19,7 @@ var errTimeout = errors.New("no reply in time")
 // goroutine.
 type conn struct {
 	endpoint string
+	curve    *curve // the authenticated port's CURVE client side; nil when open
 	timeout  time.Duration
 	retries  int
 	sock     *zmq.Socket
@@ -31,6 +32,10 @@ func (c *conn) open() error {
 		return fmt.Errorf("req socket: %w", err)
 	}
 	s.SetLinger(0)
+	if err := c.curve.apply(s); err != nil {
+		s.Close()
+		return err
+	}
 	if err := s.Connect(c.endpoint); err != nil {
 		s.Close()
 		return fmt.Errorf("connect %s: %w", c.endpoint, err)

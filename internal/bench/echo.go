@@ -114,6 +114,10 @@ type echoTarget struct {
 func (e *echoTarget) frontend() string { return e.front }
 func (e *echoTarget) xpub() string     { return "" }
 
+// secure: the echo target measures the open transport; its workers are no
+// servers and check no keys.
+func (e *echoTarget) secure() *access { return nil }
+
 func (e *echoTarget) processes() []namedPid {
 	if e.spawned == nil {
 		return nil
@@ -134,7 +138,7 @@ func startEcho(ctx context.Context, cfg *Config) (*echoTarget, error) {
 	if cfg.Spawn.InProcess {
 		return startEchoInProcess(cfg)
 	}
-	s, err := newSpawned(cfg.Spawn, cfg.Logger, "frontend", "backend")
+	s, err := newSpawned(cfg.Spawn, cfg.Logger, "frontend", "backend", "secure-frontend")
 	if err != nil {
 		return nil, err
 	}
@@ -148,12 +152,17 @@ func startEcho(ctx context.Context, cfg *Config) (*echoTarget, error) {
 
 func (e *echoTarget) boot(ctx context.Context, sc *SpawnConfig, raw bool) error {
 	workers := sc.Servers
-	args := append([]string{"broker", "--frontend", e.eps["frontend"], "--backend", e.eps["backend"]}, sc.brokerArgs()...)
+	args := append([]string{"broker", "--frontend", e.eps["frontend"], "--secure-frontend", e.eps["secure-frontend"],
+		"--backend", e.eps["backend"]}, sc.brokerArgs()...)
 	args = append(args, e.members.args()...)
 	if err := e.start("broker", args...); err != nil {
 		return err
 	}
-	if err := e.waitDialable(ctx, []string{"broker"}, "frontend", "backend"); err != nil {
+	listening := []string{"frontend", "backend"}
+	if e.members.secure() {
+		listening = append(listening, "secure-frontend")
+	}
+	if err := e.waitDialable(ctx, []string{"broker"}, listening...); err != nil {
 		return err
 	}
 	for i := 1; i <= workers; i++ {
@@ -177,6 +186,10 @@ func startEchoInProcess(cfg *Config) (*echoTarget, error) {
 	if err != nil {
 		return nil, err
 	}
+	secure, err := freeEndpoint()
+	if err != nil {
+		return nil, err
+	}
 	cluster, err := inProcessMembers(cfg.Spawn.InsecureCluster)
 	if err != nil {
 		return nil, err
@@ -184,7 +197,7 @@ func startEchoInProcess(cfg *Config) (*echoTarget, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &echoTarget{front: front, cancel: cancel}
 	e.wg.Go(func() {
-		bc := broker.Config{Frontend: front, Backend: back, Logger: cfg.Logger, Cluster: cluster}
+		bc := broker.Config{Frontend: front, SecureFrontend: secure, Backend: back, Logger: cfg.Logger, Cluster: cluster}
 		if l := cfg.Spawn.BrokerLimits; l != nil {
 			bc.Limits = *l
 		}

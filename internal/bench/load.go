@@ -14,7 +14,8 @@ const deliveryGrace = 300 * time.Millisecond
 // span and fills rep.
 func runLoad(ctx context.Context, cfg *Config, t target, n names, rep *Report) error {
 	ctl := newControl(cfg)
-	subs, stopSubs, err := startSubscribers(cfg, t.xpub(), n, ctl)
+	front, xpub, secure := loadPorts(cfg, t)
+	subs, stopSubs, err := startSubscribers(cfg, xpub, secure, n, ctl)
 	if err != nil {
 		return err
 	}
@@ -27,7 +28,13 @@ func runLoad(ctx context.Context, cfg *Config, t target, n names, rep *Report) e
 	clients := make([]*client, cfg.Clients)
 	var wg sync.WaitGroup
 	for i := range clients {
-		clients[i] = newClient(cfg, n, i, t.frontend(), ctl, live)
+		key, err := secure.socketKey()
+		if err != nil {
+			stopSubs()
+			return err
+		}
+		clients[i] = newClient(cfg, n, i, front, ctl, live)
+		clients[i].conn.curve = key
 		wg.Go(clients[i].run)
 	}
 	stopProgress := startProgress(cfg.Progress, live, ctl)
@@ -78,7 +85,7 @@ func waitOrCancel(ctx context.Context, wg *sync.WaitGroup) {
 // startSubscribers connects cfg.Subscribers SUB sockets (each in its own
 // goroutine) to the channels and, when private messages are sent, to the
 // users of the run.
-func startSubscribers(cfg *Config, endpoint string, n names, ctl *control) ([]*subscriber, func(), error) {
+func startSubscribers(cfg *Config, endpoint string, secure *access, n names, ctl *control) ([]*subscriber, func(), error) {
 	if cfg.Subscribers == 0 || endpoint == "" {
 		return nil, func() {}, nil
 	}
@@ -91,7 +98,11 @@ func startSubscribers(cfg *Config, endpoint string, n names, ctl *control) ([]*s
 	subs := make([]*subscriber, cfg.Subscribers)
 	errs := make(chan error, len(subs))
 	for i := range subs {
-		s := &subscriber{endpoint: endpoint, topics: topics, ctl: ctl, hist: NewLatency()}
+		key, err := secure.socketKey()
+		if err != nil {
+			return nil, nil, err
+		}
+		s := &subscriber{endpoint: endpoint, curve: key, topics: topics, ctl: ctl, hist: NewLatency()}
 		subs[i] = s
 		wg.Go(func() {
 			err := s.connect()

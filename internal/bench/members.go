@@ -26,6 +26,20 @@ func newMembers(insecure bool, keyFile string) (members, error) {
 	return members{cluster: auth.WithKey(k, slog.New(slog.DiscardHandler)), keyFile: keyFile}, nil
 }
 
+// secure tells whether the member links have a key, and so the broker and
+// the proxy their authenticated client ports.
+func (m members) secure() bool { return m.keyFile != "" }
+
+// accessKey is the public key of the authenticated client ports, "" when
+// there are none.
+func (m members) accessKey() string {
+	users, ok := m.cluster.Users()
+	if !ok {
+		return ""
+	}
+	return users.AccessKey().Public
+}
+
 // args are the flags that make a child a member (reference, broker,
 // proxy, server).
 func (m members) args() []string {

@@ -194,6 +194,9 @@ func notes(r *Report) string {
 	if r.Insecure {
 		n = append(n, "member links open (--insecure-cluster)")
 	}
+	if r.Secure {
+		n = append(n, "clients on the authenticated ports")
+	}
 	return strings.Join(n, "; ")
 }
 

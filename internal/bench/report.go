@@ -27,6 +27,7 @@ type Report struct {
 	Rate         float64  `json:"rate,omitempty"`
 	Fill         int      `json:"fill,omitempty"`
 	Insecure     bool     `json:"insecure_cluster,omitempty"` // member links open, not CURVE
+	Secure       bool     `json:"secure,omitempty"`           // load on the authenticated ports (CURVE, a key per socket)
 	LoadAvg      string   `json:"loadavg,omitempty"`          // of the machine when the run began
 
 	Requests   int64   `json:"requests"`
@@ -184,6 +185,9 @@ func (r *Report) writeLoad(b *strings.Builder) {
 	fmt.Fprintf(b, "target %s, %d clients, mix %s, %d-byte messages", r.Target, r.Clients, r.Mix, r.Size)
 	if r.Insecure {
 		b.WriteString(", member links open (--insecure-cluster)")
+	}
+	if r.Secure {
+		b.WriteString(", clients on the authenticated ports")
 	}
 	if r.Rate > 0 {
 		fmt.Fprintf(b, ", rate limit %.0f/s", r.Rate)

@@ -34,6 +34,16 @@ func newNames(prefix string, clients, channels int) names {
 	return n
 }
 
+// ownUsers are the users with the run's token in their names.
+func (n names) ownUsers() names {
+	users := make([]string, len(n.users))
+	for i, u := range n.users {
+		users[i] = u + "-" + n.run
+	}
+	n.users = users
+	return n
+}
+
 // builder encodes the requests of one client.
 type builder struct {
 	names names

@@ -21,7 +21,16 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	defer t.stop()
 	rep := newReport(&cfg)
-	if cfg.Spawn != nil && cfg.Spawn.Catchup {
+	catchup := cfg.Spawn != nil && cfg.Spawn.Catchup
+	if _, _, a := loadPorts(&cfg, t); a != nil && !cfg.Flood && !catchup {
+		rep.Secure = true
+		if cfg.Mix.Has(OpLogin) {
+			// a login on the authenticated ports claims the name for the
+			// client's ephemeral key: the next run needs names of its own
+			n = n.ownUsers()
+		}
+	}
+	if catchup {
 		return rep, runCatchup(ctx, &cfg, t.(*clusterTarget), rep)
 	}
 	if cfg.Flood {
@@ -49,7 +58,14 @@ func startTarget(ctx context.Context, cfg *Config) (target, error) {
 	case cfg.Spawn != nil:
 		return spawnCluster(ctx, cfg)
 	}
-	return external{broker: cfg.Broker, proxy: cfg.Proxy}, nil
+	if cfg.Open {
+		return external{broker: cfg.Broker, proxy: cfg.Proxy}, nil
+	}
+	a, err := externalAccess(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return external{broker: cfg.Broker, proxy: cfg.Proxy, access: a}, nil
 }
 
 func newReport(cfg *Config) *Report {

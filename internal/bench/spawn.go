@@ -27,7 +27,7 @@ type spawned struct {
 	exe, dir  string
 	removeDir bool
 	log       *slog.Logger
-	eps       map[string]string // endpoint by role: frontend, backend, xsub, xpub, reference, peer:sN
+	eps       map[string]string // endpoint by role: frontend, backend, xsub, xpub, reference, secure-frontend, secure-xpub, peer:sN
 	members   members           // how the children and we secure member links
 	mu        sync.Mutex
 	procs     map[string]*cluster.Proc
@@ -126,6 +126,20 @@ func (s *spawned) tail(name string, n int) string {
 
 func (s *spawned) frontend() string { return s.eps["frontend"] }
 func (s *spawned) xpub() string     { return s.eps["xpub"] }
+
+// The authenticated client ports and their access key ("" for each when
+// the member links are open, or when the children have none: an echo
+// target has no proxy).
+func (s *spawned) secureFrontend() string { return s.authenticated("secure-frontend") }
+func (s *spawned) secureXPub() string     { return s.authenticated("secure-xpub") }
+func (s *spawned) accessKey() string      { return s.members.accessKey() }
+
+func (s *spawned) authenticated(role string) string {
+	if !s.members.secure() {
+		return ""
+	}
+	return s.eps[role]
+}
 
 func (s *spawned) processes() []namedPid {
 	s.mu.Lock()

@@ -14,6 +14,7 @@ import (
 // latency of the stamped posts of the measured span.
 type subscriber struct {
 	endpoint string
+	curve    *curve // the authenticated port's CURVE client side; nil when open
 	topics   []string
 	ctl      *control
 	hist     *Latency
@@ -29,6 +30,10 @@ func (s *subscriber) connect() error {
 	}
 	sock.SetLinger(0)
 	sock.SetRcvhwm(1_000_000)
+	if err := s.curve.apply(sock); err != nil {
+		sock.Close()
+		return err
+	}
 	for _, t := range s.topics {
 		if err := sock.SetSubscribe(t); err != nil {
 			sock.Close()

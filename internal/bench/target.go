@@ -19,6 +19,7 @@ import (
 type target interface {
 	frontend() string // broker endpoint for REQ sockets
 	xpub() string     // proxy endpoint for SUB sockets; "" when there is none
+	secure() *access  // the authenticated ports; nil when there are none
 	processes() []namedPid
 	stop()
 }
@@ -30,15 +31,19 @@ type namedPid struct {
 }
 
 // external is a cluster someone else runs.
-type external struct{ broker, proxy string }
+type external struct {
+	broker, proxy string
+	access        *access // nil with --open
+}
 
 func (e external) frontend() string      { return e.broker }
 func (e external) xpub() string          { return e.proxy }
+func (e external) secure() *access       { return e.access }
 func (e external) processes() []namedPid { return nil }
 func (e external) stop()                 {}
 
 // freeEndpoint returns a loopback endpoint on a port that was free a moment
-// ago, outside the standard 5555-5559 a developer's `zchat up` may use.
+// ago, outside the standard 5555-5561 a developer's `zchat up` may use.
 func freeEndpoint() (string, error) {
 	return freeport.Endpoint()
 }

@@ -19,7 +19,7 @@ func TestBotsAgainstCluster(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	r, err := Run(ctx, Config{
-		Client: client.Config{Broker: c.Frontend(), Proxy: c.XPub()},
+		Client: secureConfig(c),
 		Count:  2, Messages: 50, RecordAcks: true, Progress: -1,
 	})
 	if err != nil {
@@ -74,8 +74,17 @@ func missingFromHistory(t *testing.T, ctx context.Context, c *client.Client, ack
 	return missing
 }
 
+// secureConfig reaches c's authenticated ports: every bot client makes an
+// ephemeral key, which claims its bots' names.
+func secureConfig(c *testcluster.Cluster) client.Config {
+	return client.Config{Broker: c.Frontend(), Proxy: c.XPub(), Secure: &client.Secure{
+		Broker: c.SecureFrontend(), Proxy: c.SecureXPub(), ServerKey: c.AccessKey().Public}}
+}
+
 // TestBotEchoes sends a private message to a running bot and expects the
-// echo back.
+// echo back, all on the authenticated ports: two bots, each client with a
+// key of its own that claimed its bot's name, and a person whose key
+// claimed hers, so the message and the echo travel on private topics.
 func TestBotEchoes(t *testing.T) {
 	c := testcluster.Start(t, testcluster.Options{Servers: 1, LogLevel: "info"})
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -83,13 +92,13 @@ func TestBotEchoes(t *testing.T) {
 	botCtx, stopBots := context.WithCancel(ctx)
 	done := make(chan Report, 1)
 	go func() {
-		r, _ := Run(botCtx, Config{Client: client.Config{Broker: c.Frontend(), Proxy: c.XPub()}, Rate: 5, Progress: -1})
+		r, _ := Run(botCtx, Config{Client: secureConfig(c), Count: 2, Rate: 5, Progress: -1})
 		done <- r
 	}()
-	person := client.New(client.Config{Broker: c.Frontend(), Proxy: c.XPub()})
+	person := client.New(secureConfig(c))
 	defer person.Close()
-	if err := person.Login(ctx, "ana"); err != nil {
-		t.Fatal(err)
+	if claimed, err := person.LoginClaim(ctx, "ana"); err != nil || !claimed {
+		t.Fatalf("ana's login: claimed %v, %v", claimed, err)
 	}
 	if err := person.Subscribe(ctx, "ana"); err != nil {
 		t.Fatal(err)

@@ -31,14 +31,16 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 }
 
 // fleet is the bots of one process and their clients: one per bot for
-// the requests (or one for all with cfg.Shared), and one more for every
-// bot's subscription and the echoes. A subscription costs the client a
-// SUB socket, a monitor and a goroutine polling them: shared, 100 idle
-// bots cost a few percent of a core less.
+// the requests (or one for all with cfg.Shared). On the open ports one
+// more client follows every bot's name and answers the echoes: a
+// subscription costs the client a SUB socket, a monitor and a goroutine
+// polling them, and shared, 100 idle bots cost a few percent of a core
+// less. On the secure ports each client has an ephemeral key of its own,
+// which claims the names of its bots when they log in; only that key
+// receives their private messages, so each client follows its own bots.
 type fleet struct {
 	cfg     Config
-	clients []*client.Client // the bots' requests
-	inbox   *client.Client   // the bots' subscriptions, and the echoes
+	clients []*client.Client // the bots' requests, and the inbox
 	bots    []*bot
 	echoed  atomic.Int64
 	quit    chan struct{}      // closed: the echoes take no more messages
@@ -59,14 +61,19 @@ func newFleet(cfg Config) *fleet {
 	for range n {
 		f.clients = append(f.clients, client.New(cfg.Client))
 	}
-	f.inbox = f.clients[0]
-	if !cfg.Shared {
-		f.inbox = client.New(cfg.Client)
-		f.clients = append(f.clients, f.inbox) // closed with the others
+	inbox := func(i int) *client.Client { return f.clients[i%n] } // the bot's own key follows its name
+	if !cfg.Shared && cfg.Client.Secure == nil {
+		shared := client.New(cfg.Client)
+		f.clients = append(f.clients, shared) // closed with the others
+		inbox = func(int) *client.Client { return shared }
 	}
-	f.echoes.Go(func() { f.echo(echoCtx, f.inbox) })
+	followers := map[*client.Client]bool{}
 	for i := range cfg.Count {
-		f.bots = append(f.bots, newBot(cfg, f.clients[i%n], f.inbox))
+		f.bots = append(f.bots, newBot(cfg, f.clients[i%n], inbox(i)))
+		followers[inbox(i)] = true
+	}
+	for c := range followers {
+		f.echoes.Go(func() { f.echo(echoCtx, c) })
 	}
 	return f
 }

@@ -4,16 +4,25 @@
 // DEALER spreads requests round-robin over the connected servers; replies
 // go back by the ROUTER's routing envelope.
 //
+// A second, optional ROUTER, the secure frontend, takes the requests of
+// clients that prove a user key of their own (CURVE, the users' ZAP domain
+// of auth.Users). Every request the broker forwards starts with a tag
+// frame the broker builds (frontend.go): empty for the open frontend, the
+// client's public key for the secure one. Servers read who is asking from
+// it alone (a client cannot forge it: its own frames come after) and
+// return it with the reply, which the broker routes back to the frontend
+// it names.
+//
 // Before a request is forwarded the loop applies the limits (Limits): a
-// token bucket per client connection (limiter.go) and the servers' max
-// frame. A request over either gets an immediate "erro" reply from the
+// token bucket per client connection (limiter.go), and per user key on the
+// secure frontend, and the servers' max frame. A request over either gets an immediate "erro" reply from the
 // broker (refuse.go) and never reaches a server, so one client flooding
 // requests cannot take the servers from the others. Frames beyond a hard
 // cap (HardCapFactor times the max frame) are refused by libzmq itself,
 // which drops the sender's connection before buffering them.
 //
 // The backend accepts only the cluster's members (Config.Cluster): a
-// server that connects there is sent clients' requests. The frontend
+// server that connects there is sent clients' requests. The open frontend
 // stays open to every client.
 //
 // Both sockets send ZMTP heartbeats: a server that dies or stops (SIGSTOP)
@@ -44,18 +53,25 @@ import (
 type Config struct {
 	Frontend string // ROUTER endpoint for clients, e.g. tcp://*:5555
 	Backend  string // DEALER endpoint for servers, e.g. tcp://*:5556
-	Limits   Limits
-	Logger   *slog.Logger
-	Metrics  *metrics.Endpoint // nil: metrics are kept but not served
+	// SecureFrontend is the ROUTER endpoint for clients with a user key,
+	// e.g. tcp://*:5560; "" runs without one. It needs the cluster key
+	// (its CURVE key is the cluster's access key): with an open Cluster it
+	// is not bound, with a warning.
+	SecureFrontend string
+	Limits         Limits
+	Logger         *slog.Logger
+	Metrics        *metrics.Endpoint // nil: metrics are kept but not served
 
 	// Cluster says who may connect to the backend, where clients'
 	// requests go: the cluster's members (the zero value: anyone).
 	Cluster auth.Cluster
 }
 
-// Limits bound what one client connection may send through the broker.
+// Limits bound what one client connection (and, on the secure frontend,
+// one user key) may send through the broker.
 type Limits struct {
-	// RatePerSecond is each connection's sustained request rate; 0: no
+	// RatePerSecond is each connection's sustained request rate, and each
+	// user key's on the secure frontend over all its connections; 0: no
 	// rate limit.
 	RatePerSecond float64
 	// Burst is how many requests a connection may send at once above its
@@ -127,31 +143,61 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	defer zctx.Term()
-	front, err := bindFrontend(zctx, cfg.Frontend, limits)
+	front, closeFront, err := bindFrontend(zctx, zmqx.Side{Type: zmq.ROUTER, Endpoint: cfg.Frontend}, limits)
 	if err != nil {
 		return err
 	}
-	defer front.Close()
+	defer closeFront()
+	secure, closeSecure, err := bindSecureFrontend(zctx, cfg, limits, log)
+	if err != nil {
+		return err
+	}
+	defer closeSecure()
 	back, closeBack, err := bindBackend(zctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer closeBack()
 	stats := cfg.Metrics.Broker()
-	log.Info("broker running", "front", cfg.Frontend, "back", cfg.Backend,
+	log.Info("broker running", "front", cfg.Frontend, "secure_front", boundOrNone(secure, cfg.SecureFrontend), "back", cfg.Backend,
 		"rate_limit", limits.RatePerSecond, "rate_burst", limits.Burst, "max_frame", limits.MaxFrame)
 	stats.Forwarding.Set(true)
-	err = newRelay(front, back, limits, stats).run(ctx)
+	err = newRelay(front, secure, back, limits, stats).run(ctx)
 	stats.Forwarding.Set(false)
 	log.Info("broker stopped", "err", err)
 	return err
 }
 
-// bindFrontend creates the ROUTER the clients connect to.
-func bindFrontend(zctx *zmq.Context, endpoint string, limits Limits) (*zmq.Socket, error) {
+// boundOrNone names a frontend's endpoint for the log, or says that it is
+// not bound.
+func boundOrNone(s *zmq.Socket, endpoint string) string {
+	if s == nil {
+		return "none"
+	}
+	return endpoint
+}
+
+// bindFrontend creates a ROUTER the clients connect to.
+func bindFrontend(zctx *zmq.Context, side zmqx.Side, limits Limits) (*zmq.Socket, func(), error) {
 	opts := socketOptions
 	opts.MaxFrame = int64(limits.MaxFrame) * HardCapFactor
-	return zmqx.Bind(zctx, zmq.ROUTER, endpoint, opts)
+	return zmqx.BindSide(zctx, side, opts)
+}
+
+// bindSecureFrontend creates the secure frontend, a CURVE server of the
+// cluster's access key for users (nil when there is none: not asked for,
+// or an open cluster, which has no access key).
+func bindSecureFrontend(zctx *zmq.Context, cfg Config, limits Limits, log *slog.Logger) (*zmq.Socket, func(), error) {
+	if cfg.SecureFrontend == "" {
+		return nil, func() {}, nil
+	}
+	users, ok := cfg.Cluster.Users()
+	if !ok {
+		log.Warn("accounts are off: the secure frontend needs the cluster key (--insecure-cluster), so it is not bound",
+			"secure_front", cfg.SecureFrontend)
+		return nil, func() {}, nil
+	}
+	return bindFrontend(zctx, zmqx.Side{Type: zmq.ROUTER, Endpoint: cfg.SecureFrontend, Secure: users.Server}, limits)
 }
 
 // bindBackend creates the DEALER the servers connect to, open only to the

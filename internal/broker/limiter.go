@@ -20,8 +20,9 @@ const maxTracked = 1 << 16
 const sweepEvery = time.Second
 
 // limiter is a token bucket per client connection, keyed by the ROUTER's
-// routing id (hashed with a per-process random seed, so a client choosing
-// its own id cannot aim at another's bucket). It is not safe for
+// routing id, or per user, keyed by the user's public key (hashed with a
+// per-process random seed, so a client choosing its own id cannot aim at
+// another's bucket). It is not safe for
 // concurrent use: the broker's loop owns it. Time is passed in, so its
 // decisions are a pure function of the calls made.
 //
@@ -63,6 +64,11 @@ func newLimiter(perSecond float64, burst, capacity int) *limiter {
 // allow takes a token from connection id's bucket at now. When none is
 // left it refuses and says how long until the next token.
 func (l *limiter) allow(id []byte, now time.Time) (ok bool, wait time.Duration) {
+	return take(now, l.bucket(id, now))
+}
+
+// bucket is id's token bucket at now, a full one if id has none.
+func (l *limiter) bucket(id []byte, now time.Time) *rate.Limiter {
 	if now.Sub(l.lastSweep) >= sweepEvery {
 		l.sweep(now)
 	}
@@ -73,11 +79,25 @@ func (l *limiter) allow(id []byte, now time.Time) (ok bool, wait time.Duration) 
 		l.conns.Add(key, b)
 	}
 	b.seen = now
-	if b.tokens.AllowN(now, 1) {
-		return true, 0
+	return b.tokens
+}
+
+// take takes a token from every bucket at now, or from none: a request
+// that one of them refuses costs the others nothing. When refusing it says
+// how long until each has a token again.
+func take(now time.Time, buckets ...*rate.Limiter) (ok bool, wait time.Duration) {
+	for _, b := range buckets {
+		if missing := 1 - b.TokensAt(now); missing > 0 {
+			wait = max(wait, time.Duration(math.Ceil(missing/float64(b.Limit())*float64(time.Second))))
+		}
 	}
-	missing := 1 - b.tokens.TokensAt(now)
-	return false, time.Duration(math.Ceil(missing / float64(l.every) * float64(time.Second)))
+	if wait > 0 {
+		return false, wait
+	}
+	for _, b := range buckets {
+		b.AllowN(now, 1)
+	}
+	return true, 0
 }
 
 // sweep forgets the buckets idle for burst/rate or longer: they are full.

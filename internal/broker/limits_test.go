@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/vmihailenco/msgpack/v5"
 
+	"zchat/internal/auth"
 	"zchat/internal/metrics"
 	"zchat/internal/wire"
 )
@@ -56,13 +57,13 @@ func refused(t *testing.T, ep *metrics.Endpoint, reason string) float64 {
 }
 
 // recorder is an echo worker that also remembers the size of every body
-// it was given.
+// it was given. It connects as a client of cluster.
 type recorder struct {
 	mu    sync.Mutex
 	sizes []int
 }
 
-func startRecorder(t *testing.T, back string) *recorder {
+func startRecorder(t *testing.T, back string, cluster auth.Cluster) *recorder {
 	t.Helper()
 	r := &recorder{}
 	s, err := zmq.NewSocket(zmq.DEALER)
@@ -70,6 +71,9 @@ func startRecorder(t *testing.T, back string) *recorder {
 		t.Fatal(err)
 	}
 	s.SetLinger(0)
+	if err := cluster.Client(s); err != nil {
+		t.Fatal(err)
+	}
 	s.SetRcvtimeo(50 * time.Millisecond)
 	if err := s.Connect(back); err != nil {
 		t.Fatal(err)
@@ -184,7 +188,7 @@ var encodings = []struct {
 // request's encoding and with the envelope its socket expects.
 func TestOverTheRateIsAnsweredByTheBroker(t *testing.T) {
 	front, back, ep := limitedBroker(t, Limits{RatePerSecond: 0.2, Burst: 1})
-	startRecorder(t, back)
+	startRecorder(t, back, auth.Open())
 	for _, e := range encodings {
 		t.Run("REQ "+e.name, func(t *testing.T) {
 			req := dial(t, zmq.REQ, front)
@@ -247,7 +251,7 @@ func TestOverTheRateIsAnsweredByTheBroker(t *testing.T) {
 func TestOversizedRequestIsRefusedBeforeForwarding(t *testing.T) {
 	const maxFrame = 2048
 	front, back, ep := limitedBroker(t, Limits{MaxFrame: maxFrame})
-	rec := startRecorder(t, back)
+	rec := startRecorder(t, back, auth.Open())
 	for _, e := range encodings {
 		req := dial(t, zmq.REQ, front)
 		big := request(t, e.enc, strings.Repeat("x", 3000))
@@ -275,7 +279,7 @@ func TestOversizedRequestIsRefusedBeforeForwarding(t *testing.T) {
 func TestFrameOverHardCapDropsOnlyItsSender(t *testing.T) {
 	const maxFrame = 1024
 	front, back, _ := limitedBroker(t, Limits{MaxFrame: maxFrame})
-	rec := startRecorder(t, back)
+	rec := startRecorder(t, back, auth.Open())
 	honest := &client{t: t, endpoint: front}
 	defer honest.close()
 	if _, err := honest.call("before", 5*time.Second); err != nil {
@@ -303,7 +307,7 @@ func TestFrameOverHardCapDropsOnlyItsSender(t *testing.T) {
 // the sender's next request is served.
 func TestTooManyFramesAreDropped(t *testing.T) {
 	front, back, ep := limitedBroker(t, DefaultLimits)
-	startRecorder(t, back)
+	startRecorder(t, back, auth.Open())
 	dealer := dial(t, zmq.DEALER, front)
 	frames := make([]any, maxFrames+5)
 	for i := range frames {
@@ -324,7 +328,7 @@ func TestTooManyFramesAreDropped(t *testing.T) {
 // from being served at once.
 func TestHonestClientServedDuringFlood(t *testing.T) {
 	front, back, ep := limitedBroker(t, Limits{RatePerSecond: 50, Burst: 50})
-	startRecorder(t, back)
+	startRecorder(t, back, auth.Open())
 	ctx, stop := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { flood(ctx, t, front, 1000) })
@@ -383,7 +387,7 @@ func flood(ctx context.Context, t *testing.T, front string, inflight int) {
 func TestAdmitDropsMessageWithoutBody(t *testing.T) {
 	var ep *metrics.Endpoint
 	r := &relay{stats: ep.Broker(), maxFrame: DefaultLimits.MaxFrame}
-	if r.admit([][]byte{{0, 1, 2, 3, 4}}) {
+	if r.admit(&frontend{}, [][]byte{openTag, {0, 1, 2, 3, 4}}) {
 		t.Error("a message without body was forwarded")
 	}
 	if n := testutil.ToFloat64(r.stats.Malformed); n != 1 {

@@ -24,37 +24,56 @@ const batch = 256
 const recheck = 100 * time.Millisecond
 
 // relay is the broker's forwarding loop. The goroutine that calls run owns
-// both sockets until it returns.
+// every socket until it returns.
 //
-// Replies go from the backend to the frontend untouched. Requests go the
-// other way through admit (admit.go), which may answer them itself.
+// Requests go from a frontend to the backend through admit (admit.go),
+// which may answer them itself, with a tag in front naming where they came
+// from (frontend.go); replies go back to the frontend their tag names,
+// without it.
 type relay struct {
-	front, back *zmq.Socket
-	maxFrame    int
-	limiter     *limiter // nil: no rate limit
-	refuse      refuser
-	stats       *metrics.Broker
+	open   *frontend
+	secure *frontend   // nil: no secure frontend
+	fronts []*frontend // open, then secure if any
+	back   *zmq.Socket
+	keys   *limiter // a bucket per user key on the secure frontend; nil: no rate limit
 
-	pending [][]byte // a request the backend could not take yet
-	in      [][]byte // receive buffer, reused
-	fwdMsgs int      // forwarded since the last flush
-	fwdSize int
+	maxFrame int
+	refuse   refuser
+	stats    *metrics.Broker
+
+	pending   [][]byte // a request the backend could not take yet
+	in        [][]byte // receive buffer, reused: [tag, frames...]
+	backDirty bool     // the backend may have replies the loop has not looked for
+	fwdMsgs   int      // forwarded since the last flush
+	fwdSize   int
 }
 
-func newRelay(front, back *zmq.Socket, limits Limits, stats *metrics.Broker) *relay {
-	return &relay{
-		front: front, back: back, maxFrame: limits.MaxFrame,
-		limiter: newLimiter(limits.RatePerSecond, limits.Burst, maxTracked),
-		refuse:  refuser{maxFrame: limits.MaxFrame, now: time.Now},
-		stats:   stats, in: make([][]byte, 0, maxFrames),
+// newRelay joins open (and secure, if not nil) to back.
+func newRelay(open, secure, back *zmq.Socket, limits Limits, stats *metrics.Broker) *relay {
+	conns := func() *limiter { return newLimiter(limits.RatePerSecond, limits.Burst, maxTracked) }
+	r := &relay{
+		open: &frontend{sock: open, conns: conns()}, back: back, maxFrame: limits.MaxFrame,
+		refuse: refuser{maxFrame: limits.MaxFrame, now: time.Now},
+		stats:  stats, in: make([][]byte, 0, maxFrames+1),
 	}
+	r.fronts = []*frontend{r.open}
+	if secure != nil {
+		r.secure = &frontend{sock: secure, secure: true, conns: conns()}
+		r.keys = conns()
+		r.fronts = append(r.fronts, r.secure)
+	}
+	return r
 }
 
-// run forwards until ctx is done. It looks at both sockets before every
+// run forwards until ctx is done. It looks at every socket before every
 // wait, because any call on a socket may consume the ZMQ_FD edge that
 // announced a message.
 func (r *relay) run(ctx context.Context) error {
-	poller, err := zmqx.NewPoller(ctx, r.front, r.back)
+	socks := []*zmq.Socket{r.back}
+	for _, f := range r.fronts {
+		socks = append(socks, f.sock)
+	}
+	poller, err := zmqx.NewPoller(ctx, socks...)
 	if err != nil {
 		return err
 	}
@@ -71,84 +90,106 @@ func (r *relay) run(ctx context.Context) error {
 // before it may wait. A socket is clean when the last call on it was a
 // receive that found nothing, which re-arms its ZMQ_FD signal; sending on
 // it may consume that signal, so it makes the socket dirty again. The loop
-// waits only when both sockets are clean, or when a request is held back
+// waits only when every socket is clean, or when a request is held back
 // and a readiness query of the backend (which re-arms it too) says it can
 // take nothing and has nothing. Tracking which socket is dirty spares the
 // receive that would only find nothing (a system call inside libzmq) on
-// the socket nothing was done to.
+// the sockets nothing was done to: an idle secure frontend costs the open
+// one's traffic nothing.
 func (r *relay) pass() bool {
 	defer r.flush()
-	frontDirty, backDirty := true, true
+	r.backDirty = true
+	for _, f := range r.fronts {
+		f.dirty = true
+	}
 	for range maxRounds {
-		if backDirty {
-			replied, drained := r.replies()
-			backDirty, frontDirty = !drained, frontDirty || replied > 0
+		if r.backDirty {
+			r.backDirty = !r.replies()
 		}
-		if frontDirty || r.pending != nil {
-			forwarded, drained := r.requests()
-			frontDirty, backDirty = !drained, backDirty || forwarded > 0
+		for _, f := range r.fronts {
+			if f.dirty || r.pending != nil {
+				f.dirty = !r.requests(f)
+			}
 		}
 		if r.pending != nil {
 			ev, err := r.back.GetEvents()
 			return err == nil && ev&(zmq.POLLIN|zmq.POLLOUT) != 0
 		}
-		if !frontDirty && !backDirty {
+		if !r.backDirty && !r.anyFrontDirty() {
 			return false
 		}
 	}
 	return true
 }
 
+func (r *relay) anyFrontDirty() bool {
+	for _, f := range r.fronts {
+		if f.dirty {
+			return true
+		}
+	}
+	return false
+}
+
 // maxRounds bounds a pass, so that the loop sees ctx between passes.
 const maxRounds = 16
 
-// replies forwards replies from the servers to the clients. drained is
-// true when it stopped because none was left.
-func (r *relay) replies() (replied int, drained bool) {
-	for ; replied < batch; replied++ {
-		frames, size, err := recvMessage(r.back, r.in, maxFrames)
-		if err == errTooManyFrames {
+// replies forwards replies from the servers to the clients, each to the
+// frontend its tag names, and reports whether it stopped because none was
+// left. A reply without a routable tag (a server's bug: servers return
+// the envelope untouched) is dropped and counted.
+func (r *relay) replies() (drained bool) {
+	for range batch {
+		frames, size, err := zmqx.RecvFrames(r.back, r.in, maxFrames+1)
+		if err == zmqx.ErrTooManyFrames {
+			r.stats.BadReplies.Inc()
 			continue
 		}
 		if err != nil {
-			return replied, true
+			return true
 		}
-		sendMessage(r.front, frames) // a client that left is dropped by the ROUTER
+		f := r.frontendOf(frames[0])
+		if f == nil || len(frames) < 3 { // tag, routing id, body
+			r.stats.BadReplies.Inc()
+			continue
+		}
+		zmqx.SendFrames(f.sock, frames[1:]) // a client that left is dropped by the ROUTER
+		f.dirty = true
 		r.count(size)
 	}
-	return replied, false
+	return false
 }
 
-// requests admits requests from the clients; forwarded counts those sent
-// to the backend, and drained is true when it stopped because none was
-// left. While the backend cannot take a request (no server connected, or
-// all full) it is held and the frontend is not read: requests wait in the
-// ROUTER's queue, up to its high-water mark, as they did behind libzmq's
-// proxy.
-func (r *relay) requests() (forwarded int, drained bool) {
-	for n := 0; n < batch; n++ {
+// requests admits requests from the clients of f and reports whether it
+// stopped because none was left. While the backend cannot take a request
+// (no server connected, or all full) it is held and no frontend is read:
+// requests wait in the ROUTERs' queues, up to their high-water mark, as
+// they did behind libzmq's proxy.
+func (r *relay) requests(f *frontend) (drained bool) {
+	for range batch {
 		if r.pending != nil {
-			if sendMessage(r.back, r.pending) != nil {
-				return forwarded, false
+			if zmqx.SendFrames(r.back, r.pending) != nil {
+				return false
 			}
 			r.count(frameBytes(r.pending))
 			r.pending = nil
-			forwarded++
+			r.backDirty = true
 			continue
 		}
-		frames, _, err := recvMessage(r.front, r.in, maxFrames)
-		if err == errTooManyFrames {
+		frames, err := f.recv(r.in)
+		switch err {
+		case nil:
+		case zmqx.ErrTooManyFrames, errNoUserKey:
 			r.stats.Malformed.Inc()
 			continue
+		default:
+			return true
 		}
-		if err != nil {
-			return forwarded, true
-		}
-		if r.admit(frames) {
-			forwarded++
+		if r.admit(f, frames) {
+			r.backDirty = true
 		}
 	}
-	return forwarded, false
+	return false
 }
 
 func (r *relay) count(size int) {
@@ -162,8 +203,16 @@ func (r *relay) flush() {
 		r.stats.Forwarded.ObserveBatch(r.fwdMsgs, r.fwdSize)
 		r.fwdMsgs, r.fwdSize = 0, 0
 	}
-	if r.limiter != nil {
-		r.stats.Tracked.Set(float64(r.limiter.tracked()))
+	if r.open.conns == nil {
+		return
+	}
+	conns := 0
+	for _, f := range r.fronts {
+		conns += f.conns.tracked()
+	}
+	r.stats.Tracked.Set(float64(conns))
+	if r.keys != nil {
+		r.stats.TrackedUsers.Set(float64(r.keys.tracked()))
 	}
 }
 

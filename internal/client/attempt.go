@@ -1,6 +1,7 @@
 package client
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -92,7 +93,13 @@ func (r *requester) socket() (*zmq.Socket, error) {
 	if err != nil {
 		return nil, fmt.Errorf("REQ socket: %w", err)
 	}
-	if err := connect(sock, r.cfg.Broker); err != nil {
+	if r.cfg.Secure != nil {
+		if err := r.cfg.Secure.curveClient(sock, r.key); err != nil {
+			_ = sock.Close()
+			return nil, err
+		}
+	}
+	if err := connect(sock, r.cfg.requestEndpoint()); err != nil {
 		return nil, err
 	}
 	watch, err := zmqx.NewWatch(sock)
@@ -107,6 +114,10 @@ func (r *requester) socket() (*zmq.Socket, error) {
 // connect sets linger 0 (closing never waits for unsent requests) and
 // connects; on failure the socket is closed.
 func connect(sock *zmq.Socket, endpoint string) error {
+	if endpoint == "" {
+		_ = sock.Close()
+		return errors.New("connect: no endpoint configured")
+	}
 	err := sock.SetLinger(0)
 	if err == nil {
 		err = sock.Connect(endpoint)

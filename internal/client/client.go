@@ -8,6 +8,7 @@ import (
 	"maps"
 	"sync"
 
+	"zchat/internal/auth"
 	"zchat/internal/wire"
 )
 
@@ -18,24 +19,36 @@ type Client struct {
 	log      *slog.Logger
 	clock    *lamport
 	calls    chan *call
+	keys     chan keyOp // to the requester: use another user key
 	sub      *subscriber
 	done     chan struct{}
 	wg       sync.WaitGroup
 	stopOnce sync.Once
 
-	mu         sync.Mutex // guards the two fields below
+	mu         sync.Mutex // guards the three fields below
 	closed     bool
 	subRunning bool
+	key        auth.Key // the user key of secure mode (see SetKey)
 }
 
 // New returns a Client for cfg. It connects lazily: no error is possible
 // here, and an unreachable cluster shows as ErrUnavailable on requests.
+//
+// In secure mode (cfg.Secure) without a user key, the client makes an
+// ephemeral one; should that fail, requests and subscriptions say so.
 func New(cfg Config) *Client {
 	cfg = cfg.withDefaults()
-	c := &Client{cfg: cfg, log: cfg.Logger, clock: newLamport(), calls: make(chan *call), done: make(chan struct{})}
-	c.sub = newSubscriber(cfg.Proxy, c.log, c.clock, c.done)
-	r := &requester{cfg: cfg, log: c.log, clock: c.clock, done: c.done}
-	c.wg.Go(func() { r.loop(c.calls) })
+	c := &Client{cfg: cfg, log: cfg.Logger, clock: newLamport(), calls: make(chan *call),
+		keys: make(chan keyOp), done: make(chan struct{})}
+	if cfg.Secure != nil {
+		var err error
+		if c.key, err = cfg.Secure.initialKey(); err != nil {
+			c.log.Error("no user key for the secure ports", "err", err)
+		}
+	}
+	c.sub = newSubscriber(cfg, c.key, c.log, c.clock, c.done)
+	r := &requester{cfg: cfg, key: c.key, log: c.log, clock: c.clock, done: c.done}
+	c.wg.Go(func() { r.loop(c.calls, c.keys) })
 	return c
 }
 

@@ -22,6 +22,11 @@ type Config struct {
 	Retries int           // attempts after the first; DefaultRetries when 0, none when negative
 	Backoff time.Duration // pause before the first retry, doubling up to Timeout; DefaultBackoff when 0
 	Logger  *slog.Logger  // discards when nil
+
+	// Secure, when set, connects to the authenticated ports instead of
+	// Broker and Proxy (which stay the open ports, where the access key is
+	// asked for and a changed one diagnosed). nil: the open standard ports.
+	Secure *Secure
 }
 
 func (c Config) withDefaults() Config {
@@ -41,7 +46,40 @@ func (c Config) withDefaults() Config {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+	if c.Secure != nil {
+		s := *c.Secure // the caller's copy may change; ours may not
+		s.Broker = orOffset(s.Broker, c.Broker, SecureBrokerOffset)
+		s.Proxy = orOffset(s.Proxy, c.Proxy, SecureProxyOffset)
+		c.Secure = &s
+	}
 	return c
+}
+
+// orOffset is endpoint, or when empty the open endpoint's port moved by
+// offset (the standard layout); a bad open endpoint leaves it empty, and
+// connecting then fails with a clear error.
+func orOffset(endpoint, open string, offset int) string {
+	if endpoint != "" {
+		return endpoint
+	}
+	derived, _ := OffsetEndpoint(open, offset)
+	return derived
+}
+
+// requestEndpoint is where the REQ socket connects.
+func (c Config) requestEndpoint() string {
+	if c.Secure != nil {
+		return c.Secure.Broker
+	}
+	return c.Broker
+}
+
+// subscribeEndpoint is where the SUB socket connects.
+func (c Config) subscribeEndpoint() string {
+	if c.Secure != nil {
+		return c.Secure.Proxy
+	}
+	return c.Proxy
 }
 
 func retries(n int) int {

@@ -8,26 +8,34 @@ import (
 	zmq "github.com/pebbe/zmq4"
 )
 
-// apply changes the socket's subscriptions. ZeroMQ keeps one subscription
-// per topic here: subscribing twice is a no-op, unsubscribing removes it.
-func (s *subscriber) apply(sock *zmq.Socket, op subOp) error {
+// apply changes the socket's subscriptions, or its key. ZeroMQ keeps one
+// subscription per topic here: subscribing twice is a no-op, unsubscribing
+// removes it.
+func (s *subscriber) apply(op subOp) error {
+	if op.rekey != nil {
+		s.key = *op.rekey
+		return s.reopen()
+	}
+	if s.conn == nil {
+		return errReopen
+	}
 	switch {
 	case op.on && s.topics.add(op.topic):
-		return sock.SetSubscribe(op.topic)
+		return s.conn.sock.SetSubscribe(op.topic)
 	case !op.on && s.topics.remove(op.topic):
-		return sock.SetUnsubscribe(op.topic)
+		return s.conn.sock.SetUnsubscribe(op.topic)
 	}
 	return nil
 }
 
 // receive reads one publication and delivers it when its topic is exactly
 // subscribed. It returns false when the client closes while delivering.
-func (s *subscriber) receive(sock *zmq.Socket) bool {
-	frames, err := sock.RecvMessageBytes(zmq.DONTWAIT)
+func (s *subscriber) receive() bool {
+	frames, err := s.conn.sock.RecvMessageBytes(zmq.DONTWAIT)
 	if err != nil {
 		return true
 	}
-	m, ok := parsePublication(frames, s.topics)
+	m, ok := parsePublication(frames, s.topics, s.conn.private)
 	if !ok {
 		s.log.Debug("dropped publication", "topic", string(frames[0]), "frames", len(frames))
 		return true
@@ -38,18 +46,18 @@ func (s *subscriber) receive(sock *zmq.Socket) bool {
 	if m.Time.IsZero() {
 		m.Time = time.Now()
 	}
-	return s.deliver(sock, m)
+	return s.deliver(m)
 }
 
 // deliver waits for the reader of Messages, still applying subscription
 // changes meanwhile so that a reader that subscribes never deadlocks.
-func (s *subscriber) deliver(sock *zmq.Socket, m Message) bool {
+func (s *subscriber) deliver(m Message) bool {
 	for {
 		select {
 		case s.out <- m:
 			return true
 		case op := <-s.ops:
-			op.done <- s.apply(sock, op)
+			op.done <- s.apply(op)
 		case <-s.done:
 			return false
 		}

@@ -10,7 +10,14 @@ import (
 // when its topic is exactly one of topics. It accepts the standard
 // [topic, msgpack], [topic, JSON], a payload wrapped in an envelope, and a
 // single frame (the payload alone naming its topic, or "topic payload").
-func parsePublication(frames [][]byte, topics topicSet) (Message, bool) {
+//
+// private is the private topic the socket follows in secure mode ("" in
+// open mode): a publication on it is a private message to one of the
+// key's names, kept when that name, its dst, is one of topics.
+func parsePublication(frames [][]byte, topics topicSet, private string) (Message, bool) {
+	if private != "" && len(frames) == 2 && string(frames[0]) == private {
+		return parsePrivate(frames[1], topics)
+	}
 	topic, w, ok := splitPublication(frames, topics)
 	if !ok || !topics.has(topic) {
 		return Message{}, false
@@ -41,4 +48,19 @@ func singleFrame(frame []byte, topics topicSet) (string, wire.Message, bool) {
 		}
 	}
 	return "", wire.Message{}, false
+}
+
+// parsePrivate reads a publication of the private topic: the standard
+// private message payload, whose recipient is its topic for delivery and
+// for the Session's bookkeeping, as on the open port.
+func parsePrivate(payload []byte, topics topicSet) (Message, bool) {
+	w, err := wire.DecodePublication(payload)
+	if err != nil {
+		return Message{}, false
+	}
+	m := fromWire(w, "")
+	if !m.Private || m.Dst == "" || !topics.has(m.Dst) {
+		return Message{}, false
+	}
+	return m, true
 }

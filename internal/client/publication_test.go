@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/vmihailenco/msgpack/v5"
+
+	"zchat/internal/wire"
 )
 
 func packed(t *testing.T, v any) []byte {
@@ -55,7 +57,7 @@ func TestParsePublicationExactTopics(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			m, ok := parsePublication(c.frames, subscribed)
+			m, ok := parsePublication(c.frames, subscribed, "")
 			if ok != c.wantOK {
 				t.Fatalf("ok = %v, want %v (%+v)", ok, c.wantOK, m)
 			}
@@ -68,12 +70,12 @@ func TestParsePublicationExactTopics(t *testing.T) {
 
 func TestParsePublicationFields(t *testing.T) {
 	subscribed := topicSet{"ana": {}}
-	m, ok := parsePublication(frames([]byte("ana"), packed(t, map[string]any{"from": "bob", "message": "hi"})), subscribed)
+	m, ok := parsePublication(frames([]byte("ana"), packed(t, map[string]any{"from": "bob", "message": "hi"})), subscribed, "")
 	want := Message{Topic: "ana", User: "bob", Dst: "ana", Text: "hi", Private: true}
 	if !ok || m != want {
 		t.Fatalf("got %+v, %v; want %+v", m, ok, want)
 	}
-	m, ok = parsePublication(frames([]byte("ana"), packed(t, map[string]any{"message": "x", "user": "bob"})), subscribed)
+	m, ok = parsePublication(frames([]byte("ana"), packed(t, map[string]any{"message": "x", "user": "bob"})), subscribed, "")
 	if !ok || m.Private || m.Channel != "ana" || m.User != "bob" {
 		t.Fatalf("post without channel field: %+v", m)
 	}
@@ -90,5 +92,43 @@ func TestTopicSet(t *testing.T) {
 	}
 	if !s.remove("ana") || s.remove("ana") || s.has("ana") {
 		t.Fatal("remove")
+	}
+}
+
+// TestParsePrivateTopic: on the private topic of the client's key, a
+// publication is a private message, delivered as addressed to its dst when
+// that name is followed; the topic frame is never a name.
+func TestParsePrivateTopic(t *testing.T) {
+	private := wire.PrivateTopic("rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7")
+	subscribed := topicSet{"ana": {}, "geral": {}}
+	dm := func(dst string) map[string]any {
+		return map[string]any{"src": "bob", "dst": dst, "message": "psst", "timestamp": 1.5, "clock": 9, "id": "s1:4"}
+	}
+	cases := []struct {
+		name    string
+		private string // the topic the socket follows
+		frames  [][]byte
+		wantOK  bool
+	}{
+		{"to a followed name", private, frames([]byte(private), packed(t, dm("ana"))), true},
+		{"JSON payload", private, frames([]byte(private), jsoned(t, dm("ana"))), true},
+		{"to a name not followed", private, frames([]byte(private), packed(t, dm("ana2"))), false},
+		{"no recipient", private, frames([]byte(private), packed(t, map[string]any{"src": "bob", "message": "x"})), false},
+		{"a channel post on it", private, frames([]byte(private), packed(t, map[string]any{"user": "bob", "channel": "geral", "message": "x"})), false},
+		{"garbage", private, frames([]byte(private), []byte("\xc1")), false},
+		{"another key's topic", private, frames([]byte(wire.PrivateTopic("x"+private[2:])), packed(t, dm("ana"))), false},
+		{"open mode", "", frames([]byte(private), packed(t, dm("ana"))), false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m, ok := parsePublication(c.frames, subscribed, c.private)
+			if ok != c.wantOK {
+				t.Fatalf("ok = %v, want %v (%+v)", ok, c.wantOK, m)
+			}
+			want := Message{ID: "s1:4", Topic: "ana", User: "bob", Dst: "ana", Text: "psst", Time: seconds(1.5), Clock: 9, Private: true}
+			if ok && m != want {
+				t.Fatalf("got %+v, want %+v", m, want)
+			}
+		})
 	}
 }

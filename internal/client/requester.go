@@ -9,6 +9,7 @@ import (
 
 	zmq "github.com/pebbe/zmq4"
 
+	"zchat/internal/auth"
 	"zchat/internal/wire"
 	"zchat/internal/zmqx"
 )
@@ -38,6 +39,7 @@ type result struct {
 // after a pause, at most cfg.attempts() times.
 type requester struct {
 	cfg   Config
+	key   auth.Key // the user key proven in secure mode
 	log   *slog.Logger
 	clock *lamport
 	done  <-chan struct{}
@@ -45,12 +47,16 @@ type requester struct {
 	watch *zmqx.Watch // sock's readiness, opened and closed with it
 }
 
-func (r *requester) loop(calls <-chan *call) {
+func (r *requester) loop(calls <-chan *call, keys <-chan keyOp) {
 	defer r.reset()
 	for {
 		select {
 		case c := <-calls:
 			c.reply <- r.do(c)
+		case k := <-keys:
+			r.reset() // CURVE keys are set before connecting: a fresh socket
+			r.key = k.key
+			close(k.done)
 		case <-r.done:
 			return
 		}
@@ -70,11 +76,16 @@ func (r *requester) do(c *call) result {
 		if !errors.Is(err, errRetry) {
 			return result{msg, err}
 		}
+		if n == 1 {
+			if kerr := r.checkServerKey(); kerr != nil {
+				return result{err: kerr}
+			}
+		}
 		r.log.Warn("request failed, retrying on a fresh socket",
 			"service", c.service, "attempt", n, "of", r.cfg.attempts(), "err", err)
 	}
 	return result{err: fmt.Errorf("%w: %s: no reply from %s after %d attempt(s) of %s",
-		ErrUnavailable, c.service, r.cfg.Broker, r.cfg.attempts(), r.cfg.Timeout)}
+		ErrUnavailable, c.service, r.cfg.requestEndpoint(), r.cfg.attempts(), r.cfg.Timeout)}
 }
 
 // pause waits before retry n, unless the call or the client ends first.

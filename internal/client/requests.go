@@ -16,10 +16,22 @@ func (c *Client) do(ctx context.Context, service string, data map[string]any) (w
 	return m, statusError(service, m.Data)
 }
 
-// Login registers user (no password in the protocol).
+// Login registers user (no password in the standard protocol). In secure
+// mode it also claims an unclaimed name for the client's key.
 func (c *Client) Login(ctx context.Context, user string) error {
-	_, err := c.do(ctx, "login", map[string]any{"user": user})
+	_, err := c.LoginClaim(ctx, user)
 	return err
+}
+
+// LoginClaim is Login, reporting whether the cluster claimed the name for
+// the client's key with this login (reply field "claimed").
+func (c *Client) LoginClaim(ctx context.Context, user string) (claimed bool, err error) {
+	m, err := c.do(ctx, "login", map[string]any{"user": user})
+	if err != nil {
+		return false, err
+	}
+	claimed, _ = m.Data["claimed"].(bool)
+	return claimed, nil
 }
 
 // Users lists the registered users.

@@ -2,21 +2,23 @@ package client
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"log/slog"
-	"sync/atomic"
 	"time"
 
 	zmq "github.com/pebbe/zmq4"
 
+	"zchat/internal/auth"
 	"zchat/internal/zmqx"
 )
 
 // subOp asks the subscriber goroutine to subscribe to or unsubscribe from
-// a topic; done receives the outcome.
+// a topic, or (rekey) to reconnect with another user key; done receives
+// the outcome.
 type subOp struct {
 	topic string
 	on    bool
+	rekey *auth.Key
 	done  chan error
 }
 
@@ -24,8 +26,13 @@ type subOp struct {
 // whose topic is exactly subscribed, observes their clocks, and signals
 // every completed handshake with the proxy (the first one and each
 // reconnection) on connects, so that a Session can catch up from history.
+//
+// In secure mode the socket also follows the private topic of its user
+// key, where the private messages of the names the key owns arrive; they
+// are delivered when their recipient (dst) is a subscribed topic.
 type subscriber struct {
-	endpoint   string
+	cfg        Config
+	key        auth.Key // secure mode's user key; set before run, then owned by it
 	log        *slog.Logger
 	clock      *lamport
 	done       <-chan struct{}
@@ -33,12 +40,13 @@ type subscriber struct {
 	out        chan Message
 	connects   chan struct{} // capacity 1: signals coalesce
 	topics     topicSet
-	handshakes int // completed so far: the first is a connection, later ones reconnections
+	handshakes int      // completed so far: the first is a connection, later ones reconnections
+	conn       *subConn // nil when opening failed
 }
 
-func newSubscriber(endpoint string, log *slog.Logger, lc *lamport, done <-chan struct{}) *subscriber {
+func newSubscriber(cfg Config, key auth.Key, log *slog.Logger, lc *lamport, done <-chan struct{}) *subscriber {
 	return &subscriber{
-		endpoint: endpoint, log: log, clock: lc, done: done,
+		cfg: cfg, key: key, log: log, clock: lc, done: done,
 		ops: make(chan subOp), out: make(chan Message, 256),
 		connects: make(chan struct{}, 1), topics: topicSet{},
 	}
@@ -62,51 +70,69 @@ func (s *subscriber) request(ctx context.Context, op subOp) error {
 	}
 }
 
+// errReopen answers the operations after a rekey failed to reconnect.
+var errReopen = errors.New("subscriber: could not reconnect with the new key")
+
 func (s *subscriber) run() {
-	sock, mon, err := s.open()
-	if err != nil {
-		s.log.Error("subscriber", "proxy", s.endpoint, "err", err)
+	if err := s.reopen(); err != nil {
 		s.refuse(err)
 		return
 	}
-	defer s.close(sock, mon)
-	w, err := watchBoth(sock, mon)
+	for s.step() {
+		if s.conn == nil {
+			s.refuse(errReopen)
+			return
+		}
+	}
+	s.conn.close(s.log)
+}
+
+// reopen replaces the connection by a fresh one with the current key and
+// the subscribed topics; on failure there is none and the error is logged.
+func (s *subscriber) reopen() error {
+	if s.conn != nil {
+		s.conn.close(s.log)
+		s.conn = nil
+	}
+	conn, err := s.open()
 	if err != nil {
-		s.log.Error("subscriber", "proxy", s.endpoint, "err", err)
-		s.refuse(err)
-		return
+		s.log.Error("subscriber", "proxy", s.cfg.subscribeEndpoint(), "err", err)
+		return err
 	}
-	defer w.close()
-	for s.step(sock, mon, w) {
-	}
+	s.conn = conn
+	return nil
 }
 
 // step takes everything readable, then waits for an operation or a sign
 // that a socket may have more. It returns false when the client closes.
-func (s *subscriber) step(sock, mon *zmq.Socket, w *watches) bool {
-	if !s.receiveAll(sock) {
+// A rekey that fails to reconnect leaves s.conn nil: run then refuses.
+func (s *subscriber) step() bool {
+	if !s.receiveAll() {
 		return false
 	}
-	for zmqx.Readable(mon) {
-		s.event(mon)
+	if s.conn == nil {
+		return true
+	}
+	for zmqx.Readable(s.conn.mon) {
+		s.event(s.conn.mon)
 	}
 	select {
 	case <-s.done:
 		return false
 	case op := <-s.ops:
-		op.done <- s.apply(sock, op)
-	case <-w.sock.C:
-	case <-w.mon.C:
-	case <-w.recheck.C:
+		op.done <- s.apply(op)
+	case <-s.conn.w.sock.C:
+	case <-s.conn.w.mon.C:
+	case <-s.conn.w.recheck.C:
 	}
 	return true
 }
 
-// receiveAll delivers every publication waiting on sock; false when the
-// client closed meanwhile.
-func (s *subscriber) receiveAll(sock *zmq.Socket) bool {
-	for zmqx.Readable(sock) {
-		if !s.receive(sock) {
+// receiveAll delivers every publication waiting on the socket; false when
+// the client closed meanwhile.
+func (s *subscriber) receiveAll() bool {
+	for s.conn != nil && zmqx.Readable(s.conn.sock) {
+		if !s.receive() {
 			return false
 		}
 	}
@@ -147,54 +173,6 @@ func (s *subscriber) refuse(err error) {
 			op.done <- err
 		case <-s.done:
 			return
-		}
-	}
-}
-
-var monitors atomic.Uint64
-
-// open creates the SUB socket with a monitor (a PAIR socket on a unique
-// inproc address) and connects it.
-func (s *subscriber) open() (sock, mon *zmq.Socket, err error) {
-	if sock, err = zmq.NewSocket(zmq.SUB); err != nil {
-		return nil, nil, err
-	}
-	addr := fmt.Sprintf("inproc://zchat-client-monitor-%d", monitors.Add(1))
-	if err = sock.Monitor(addr, zmq.EVENT_HANDSHAKE_SUCCEEDED|zmq.EVENT_DISCONNECTED); err != nil {
-		_ = sock.Close()
-		return nil, nil, fmt.Errorf("monitor SUB socket: %w", err)
-	}
-	if mon, err = zmq.NewSocket(zmq.PAIR); err == nil {
-		err = connect(mon, addr)
-	}
-	if err != nil {
-		_ = sock.Close()
-		return nil, nil, fmt.Errorf("monitor socket: %w", err)
-	}
-	if err = connect(sock, s.endpoint); err != nil {
-		s.close(sock, mon)
-		return nil, nil, err
-	}
-	return sock, mon, nil
-}
-
-// close stops the monitor before closing its reading socket. libzmq's I/O
-// thread sends monitor events with a blocking send: one sent after mon is
-// gone (the proxy dropping the connection while sock winds down) would
-// block that thread for good, and with it every socket of the context
-// (libzmq issue 3575). Stopping takes the lock the sender holds, so no
-// event follows it.
-func (s *subscriber) close(sock, mon *zmq.Socket) {
-	if err := sock.Monitor("", 0); err != nil {
-		s.log.Debug("stop monitor", "err", err)
-	}
-	closeAll(s.log, mon, sock)
-}
-
-func closeAll(log *slog.Logger, socks ...*zmq.Socket) {
-	for _, sock := range socks {
-		if err := sock.Close(); err != nil {
-			log.Debug("close socket", "err", err)
 		}
 	}
 }

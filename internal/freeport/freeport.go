@@ -1,6 +1,6 @@
 // Package freeport hands out loopback TCP ports for tests and for the
 // clusters the benchmark spawns. A port is free when handed out, never one
-// of the standard 5555-5559 (a developer's `zchat up` may hold them), never
+// of the standard 5555-5561 (a developer's `zchat up` may hold them), never
 // handed out twice by one process, and below the kernel's ephemeral range:
 // a port from that range (what listening on port 0 gives) can be taken by
 // the source port of any outgoing connection between the choice and the
@@ -26,6 +26,13 @@ import (
 // lowest is the bottom of the range ports are drawn from; the top is just
 // below the ephemeral range.
 const lowest = 20000
+
+// The standard ports: the open ones of the protocol (5555-5559) and the
+// authenticated client ports (5560, 5561).
+const (
+	standardLow  = 5555
+	standardHigh = 5561
+)
 
 var (
 	mu    sync.Mutex
@@ -98,7 +105,7 @@ func anyPort() (int, error) {
 		}
 		p := l.Addr().(*net.TCPAddr).Port
 		l.Close()
-		if p < 5555 || p > 5559 {
+		if p < standardLow || p > standardHigh {
 			return p, nil
 		}
 	}

@@ -22,7 +22,7 @@ func TestPortsAreFreeDistinctAndOutsideReservedRanges(t *testing.T) {
 			t.Fatalf("port %d handed out twice", p)
 		}
 		seen[p] = true
-		if p >= 5555 && p <= 5559 {
+		if p >= standardLow && p <= standardHigh {
 			t.Fatalf("standard port %d handed out", p)
 		}
 		if low-1-lowest >= 1000 && (p < lowest || p >= low) {

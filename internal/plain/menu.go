@@ -84,8 +84,12 @@ func (m *menu) loginAs(ctx context.Context, user string) error {
 	if user == "" {
 		return errors.New("empty user name")
 	}
-	if err := m.c.Login(ctx, user); err != nil {
+	notice, err := m.c.Login(ctx, user)
+	if err != nil {
 		return err
+	}
+	if notice != "" {
+		m.out.printf("%s\n", notice)
 	}
 	m.user = user
 	if err := m.c.Subscribe(ctx, client.UserTopic(user)); err != nil {

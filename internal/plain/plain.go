@@ -12,7 +12,9 @@ import (
 // Client is what the menu needs: the requests of a client.Client and the
 // subscriptions of a client.Session.
 type Client interface {
-	Login(ctx context.Context, user string) error
+	// Login logs in as user (with the user's key, on secure ports) and
+	// returns a notice for the user, "" when there is nothing to say.
+	Login(ctx context.Context, user string) (notice string, err error)
 	Users(ctx context.Context) ([]string, error)
 	Channels(ctx context.Context) ([]string, error)
 	CreateChannelAs(ctx context.Context, user, name string) error

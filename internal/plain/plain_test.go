@@ -30,12 +30,15 @@ func (f *fakeClient) record(format string, args ...any) {
 	f.calls = append(f.calls, fmt.Sprintf(format, args...))
 }
 
-func (f *fakeClient) Login(_ context.Context, user string) error {
+func (f *fakeClient) Login(_ context.Context, user string) (string, error) {
 	f.record("login %s", user)
-	if user == "bad" {
-		return &client.ReplyError{Service: "login", Description: "invalid name"}
+	switch user {
+	case "bad":
+		return "", &client.ReplyError{Service: "login", Description: "invalid name"}
+	case "new":
+		return "created a key for 'new' in /keys/new.key: it now owns the name", nil
 	}
-	return nil
+	return "", nil
 }
 
 func (f *fakeClient) Users(context.Context) ([]string, error) {

@@ -13,7 +13,7 @@ import (
 	"zchat/internal/freeport"
 )
 
-func freeEndpoint(t *testing.T) string {
+func freeEndpoint(t testing.TB) string {
 	t.Helper()
 	ep, err := freeport.Endpoint()
 	if err != nil {
@@ -23,7 +23,7 @@ func freeEndpoint(t *testing.T) string {
 }
 
 // newMembers is a cluster of its own for one proxy.
-func newMembers(t *testing.T) (auth.Key, auth.Cluster) {
+func newMembers(t testing.TB) (auth.Key, auth.Cluster) {
 	t.Helper()
 	k, err := auth.GenerateKey()
 	if err != nil {

@@ -19,6 +19,7 @@ type Store interface {
 	Users() ([]string, error)
 	Channels() ([]string, error)
 	History(ctx context.Context, q zchat.HistoryQuery) ([]zchat.Event, error)
+	Owner(name string) (key string, claimed bool)
 }
 
 // Replicator decides when an accepted event may be acknowledged.
@@ -58,16 +59,20 @@ type Handler struct {
 	Limits     zchat.Limits
 	Log        *slog.Logger
 	Extensions map[string]Service // extra services (status, ...) keyed by name
+	// AccessKey is the public half of the access key (auth.AccessKey) that
+	// `auth_key` hands to clients; "" when the cluster runs without a key
+	// and accounts are off.
+	AccessKey string
 
 	clamped atomic.Uint64 // client clocks the jump rule clamped, for status
 }
 
-// Service handles one request whose envelope is already decoded. It returns
-// the reply data and optionally an event to publish.
-type Service func(ctx context.Context, m wire.Message) (map[string]any, *zchat.Event)
+// Service handles one request of caller whose envelope is already decoded.
+// It returns the reply data and optionally an event to publish.
+type Service func(ctx context.Context, caller Caller, m wire.Message) (map[string]any, *zchat.Event)
 
-// Handle decodes one request frame and always produces a reply.
-func (h *Handler) Handle(ctx context.Context, frame []byte) Outcome {
+// Handle decodes one request frame of caller and always produces a reply.
+func (h *Handler) Handle(ctx context.Context, caller Caller, frame []byte) Outcome {
 	m, err := wire.Decode(frame, h.Limits.MaxFrame)
 	h.observeClient(m.Clock)
 	if err != nil {
@@ -77,7 +82,7 @@ func (h *Handler) Handle(ctx context.Context, frame []byte) Outcome {
 	if svc == nil {
 		return h.reply(m, wire.ErrorData(fmt.Sprintf("unknown service %q", m.Service)), nil)
 	}
-	data, ev := svc(ctx, m)
+	data, ev := svc(ctx, caller, m)
 	return h.reply(m, data, ev)
 }
 
@@ -97,6 +102,8 @@ func (h *Handler) service(name string) Service {
 		return h.message
 	case "history":
 		return h.history
+	case "auth_key":
+		return h.authKey
 	}
 	return h.Extensions[name]
 }
@@ -145,7 +152,8 @@ func (h *Handler) failure(err error) map[string]any {
 }
 
 func isDomainError(err error) bool {
-	for _, d := range []error{zchat.ErrChannelExists, zchat.ErrNoSuchChannel, zchat.ErrNoSuchUser, zchat.ErrBadCursor, errInvalid} {
+	for _, d := range []error{zchat.ErrChannelExists, zchat.ErrNoSuchChannel, zchat.ErrNoSuchUser, zchat.ErrBadCursor,
+		zchat.ErrClaimed, zchat.ErrConfusable, zchat.ErrPrivate, errInvalid} {
 		if errors.Is(err, d) {
 			return true
 		}

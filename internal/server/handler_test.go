@@ -39,10 +39,16 @@ func request(t *testing.T, service string, data map[string]any) []byte {
 	return b
 }
 
-// call handles one request and decodes its reply.
+// call handles one request of an open caller and decodes its reply.
 func call(t *testing.T, h *Handler, frame []byte) (wire.Message, *Publication) {
 	t.Helper()
-	out := h.Handle(context.Background(), frame)
+	return callAs(t, h, Caller{}, frame)
+}
+
+// callAs handles one request of caller and decodes its reply.
+func callAs(t *testing.T, h *Handler, caller Caller, frame []byte) (wire.Message, *Publication) {
+	t.Helper()
+	out := h.Handle(context.Background(), caller, frame)
 	m, err := wire.Decode(out.Reply, 0)
 	if err != nil {
 		t.Fatalf("reply does not decode: %v", err)
@@ -140,7 +146,7 @@ func TestGarbageAndJSON(t *testing.T) {
 			t.Errorf("frame %q: status %q", frame[:min(len(frame), 10)], s)
 		}
 	}
-	out := h.Handle(context.Background(), []byte(`{"service":"login","data":{"user":"ana","timestamp":"2024-01-02T03:04:05Z"},"clock":7}`))
+	out := h.Handle(context.Background(), Caller{}, []byte(`{"service":"login","data":{"user":"ana","timestamp":"2024-01-02T03:04:05Z"},"clock":7}`))
 	if !strings.HasPrefix(string(out.Reply), "{") || !strings.Contains(string(out.Reply), `"sucesso"`) {
 		t.Errorf("JSON request got %q", out.Reply)
 	}

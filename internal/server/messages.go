@@ -9,7 +9,7 @@ import (
 	"zchat/internal/wire"
 )
 
-func (h *Handler) publish(ctx context.Context, m wire.Message) (map[string]any, *zchat.Event) {
+func (h *Handler) publish(ctx context.Context, caller Caller, m wire.Message) (map[string]any, *zchat.Event) {
 	user, err := h.name(m, "user", "user")
 	if err != nil {
 		return h.failure(err), nil
@@ -18,16 +18,22 @@ func (h *Handler) publish(ctx context.Context, m wire.Message) (map[string]any, 
 	if err != nil {
 		return h.failure(err), nil
 	}
+	if err := mayActAs(h.Store.Owner, caller, user); err != nil {
+		return h.failure(err), nil
+	}
 	return h.accept(ctx, m, zchat.KindPost, user, channel)
 }
 
-func (h *Handler) message(ctx context.Context, m wire.Message) (map[string]any, *zchat.Event) {
+func (h *Handler) message(ctx context.Context, caller Caller, m wire.Message) (map[string]any, *zchat.Event) {
 	src, err := h.name(m, "src", "user")
 	if err != nil {
 		return h.failure(err), nil
 	}
 	dst, err := h.name(m, "dst", "user")
 	if err != nil {
+		return h.failure(err), nil
+	}
+	if err := mayActAs(h.Store.Owner, caller, src); err != nil {
 		return h.failure(err), nil
 	}
 	return h.accept(ctx, m, zchat.KindPrivate, src, dst)
@@ -57,10 +63,17 @@ func (h *Handler) accept(ctx context.Context, m wire.Message, kind zchat.Kind, u
 	return data, &c.Event
 }
 
-func (h *Handler) history(ctx context.Context, m wire.Message) (map[string]any, *zchat.Event) {
+// history answers channel history to anyone, and private messages as
+// mayReadPrivate allows.
+func (h *Handler) history(ctx context.Context, caller Caller, m wire.Message) (map[string]any, *zchat.Event) {
 	q, err := historyQuery(m)
 	if err != nil {
 		return h.failure(err), nil
+	}
+	if q.User != "" {
+		if err := mayReadPrivate(h.Store.Owner, caller, q.User, q.Peer); err != nil {
+			return h.failure(err), nil
+		}
 	}
 	events, err := h.Store.History(ctx, q)
 	if err != nil {

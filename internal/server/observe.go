@@ -9,7 +9,7 @@ import (
 
 // clientServices are the services counted by name in
 // zchat_requests_total; anything else counts as "unknown".
-var clientServices = []string{"login", "users", "channel", "channels", "publish", "message", "history", "status"}
+var clientServices = []string{"login", "users", "channel", "channels", "publish", "message", "history", "status", "auth_key"}
 
 // observer holds a server's metrics and health checks.
 type observer struct {

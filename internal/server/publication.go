@@ -24,12 +24,23 @@ func eventFields(ev zchat.Event) map[string]any {
 }
 
 // publication is the two-frame message for an accepted event: topic is the
-// channel (posts) or the recipient (private messages).
+// channel (posts) or the recipient (private messages); a claimed
+// recipient's messages go to its owner's private topic instead, which the
+// proxy delivers only to connections authenticated with that key.
 func (h *Handler) publication(ev zchat.Event) *Publication {
 	payload, err := wire.EncodePublication(eventFields(ev), ev.Clock, ev.Time)
 	if err != nil {
 		h.Log.Error("encode publication", "id", ev.ID(), "err", err)
 		return nil
 	}
-	return &Publication{Topic: ev.Target, Payload: payload}
+	return &Publication{Topic: h.topic(ev), Payload: payload}
+}
+
+func (h *Handler) topic(ev zchat.Event) string {
+	if ev.Kind == zchat.KindPrivate {
+		if key, claimed := h.Store.Owner(ev.Target); claimed {
+			return wire.PrivateTopic(key)
+		}
+	}
+	return ev.Target
 }

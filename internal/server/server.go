@@ -117,7 +117,7 @@ func newNode(cfg Config, log *slog.Logger) *node {
 	n := &node{
 		cfg: cfg, log: log, peers: newPeers(cfg.Name, l, p, cfg.Cluster),
 		started: time.Now(), pubs: make(chan Publication, cfg.MaxInflight), obs: newObserver(cfg),
-		h: &Handler{Name: cfg.Name, Lamport: l, Physical: p, Limits: cfg.Limits, Log: log},
+		h: &Handler{Name: cfg.Name, Lamport: l, Physical: p, Limits: cfg.Limits, Log: log, AccessKey: accessKey(cfg.Cluster)},
 	}
 	n.repl = replication.New(replication.Config{
 		Self: cfg.Name, Peers: n.peers, Lamport: l, Logger: log,
@@ -270,13 +270,14 @@ func (n *node) serveBroker(ctx context.Context) error {
 		sock.Close()
 		return fmt.Errorf("connect broker %s: %w", n.cfg.Broker, err)
 	}
-	r := &transport.Responder{Socket: sock, MaxInflight: n.cfg.MaxInflight, Handle: n.handleClient, Log: n.log}
+	r := &transport.Responder{Socket: sock, MaxInflight: n.cfg.MaxInflight, HandleEnvelope: n.handleClient, Log: n.log}
 	return r.Run(ctx)
 }
 
-func (n *node) handleClient(ctx context.Context, body []byte) []byte {
+// handleClient answers one request the broker forwarded.
+func (n *node) handleClient(ctx context.Context, envelope [][]byte, body []byte) []byte {
 	start := time.Now()
-	out := n.h.Handle(ctx, body)
+	out := n.h.Handle(ctx, n.caller(envelope), body)
 	n.coord.Exchanged()
 	if out.Publication != nil {
 		n.obs.published(*out.Publication)

@@ -34,8 +34,15 @@ func (h *Handler) command(kind zchat.Kind, user, target, text string, m wire.Mes
 	}
 }
 
-func (h *Handler) login(ctx context.Context, m wire.Message) (map[string]any, *zchat.Event) {
+// login stores a login. A caller with a key claims the name if nobody
+// has (the reply then says `claimed: true`); a claimed name logs in only
+// with its owner's key.
+func (h *Handler) login(ctx context.Context, caller Caller, m wire.Message) (map[string]any, *zchat.Event) {
 	user, err := h.name(m, "user", "user")
+	if err != nil {
+		return h.failure(err), nil
+	}
+	claimed, err := h.claimOrCheck(ctx, caller, user)
 	if err != nil {
 		return h.failure(err), nil
 	}
@@ -43,11 +50,15 @@ func (h *Handler) login(ctx context.Context, m wire.Message) (map[string]any, *z
 	if err != nil {
 		return h.failure(err), nil
 	}
-	h.settle(ctx, c)
-	return ok(wire.StatusSuccess), nil
+	h.settle(ctx, c) // the claim too: it comes before the login in this origin's log
+	data := ok(wire.StatusSuccess)
+	if claimed {
+		data["claimed"] = true
+	}
+	return data, nil
 }
 
-func (h *Handler) users(ctx context.Context, m wire.Message) (map[string]any, *zchat.Event) {
+func (h *Handler) users(ctx context.Context, _ Caller, m wire.Message) (map[string]any, *zchat.Event) {
 	users, err := h.Store.Users()
 	if err != nil {
 		return h.failure(err), nil
@@ -55,12 +66,17 @@ func (h *Handler) users(ctx context.Context, m wire.Message) (map[string]any, *z
 	return map[string]any{"status": wire.StatusOK, "users": users}, nil
 }
 
-func (h *Handler) channel(ctx context.Context, m wire.Message) (map[string]any, *zchat.Event) {
+func (h *Handler) channel(ctx context.Context, caller Caller, m wire.Message) (map[string]any, *zchat.Event) {
 	name, err := h.name(m, "channel", "channel")
 	if err != nil {
 		return h.failure(err), nil
 	}
 	creator, _ := m.OptString("user")
+	if creator != "" {
+		if err := mayActAs(h.Store.Owner, caller, creator); err != nil {
+			return h.failure(err), nil
+		}
+	}
 	h.refresh(ctx) // another server may have created it a moment ago
 	c, err := h.Store.Submit(ctx, h.command(zchat.KindChannel, creator, name, "", m))
 	if err != nil {
@@ -72,7 +88,7 @@ func (h *Handler) channel(ctx context.Context, m wire.Message) (map[string]any, 
 
 // channels answers under both keys: every implementation reads "channels",
 // the assignment's text says "users".
-func (h *Handler) channels(ctx context.Context, m wire.Message) (map[string]any, *zchat.Event) {
+func (h *Handler) channels(ctx context.Context, _ Caller, m wire.Message) (map[string]any, *zchat.Event) {
 	chans, err := h.Store.Channels()
 	if err != nil {
 		return h.failure(err), nil

@@ -46,7 +46,7 @@ func (n *node) clockService(ctx context.Context, m wire.Message) map[string]any 
 	return map[string]any{"status": wire.StatusOK, "time": n.h.Physical.Seconds()}
 }
 
-func (n *node) statusService(ctx context.Context, m wire.Message) (map[string]any, *zchat.Event) {
+func (n *node) statusService(ctx context.Context, _ Caller, m wire.Message) (map[string]any, *zchat.Event) {
 	return n.status(), nil
 }
 

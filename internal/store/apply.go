@@ -16,10 +16,13 @@ type batch struct {
 	s        *Store
 	st       *statements // bound to the transaction
 	ctx      context.Context
-	users    map[string]struct{}   // users added by this batch
-	channels map[string]struct{}   // channels added by this batch
+	users    map[string]struct{}   // users logged in by this batch
+	channels map[string]struct{}   // channels created by this batch
+	claims   map[string]claim      // claims this batch made win
 	heads    map[string]zchat.Head // origins advanced by this batch
 	written  []zchat.Event         // events inserted, in order
+	// The look-alike keys of the names this batch added.
+	userNames, channelNames similarNames
 }
 
 func newBatch(s *Store, st *statements) *batch {
@@ -29,7 +32,11 @@ func newBatch(s *Store, st *statements) *batch {
 		ctx:      context.Background(),
 		users:    map[string]struct{}{},
 		channels: map[string]struct{}{},
+		claims:   map[string]claim{},
 		heads:    map[string]zchat.Head{},
+
+		userNames:    newSimilarNames(0),
+		channelNames: newSimilarNames(0),
 	}
 }
 
@@ -75,6 +82,11 @@ func (b *batch) submit(cmd zchat.Command) (result, error) {
 			return result{committed: zchat.Committed{Event: orig, Duplicate: true}}, nil
 		}
 	}
+	if cmd.Kind == zchat.KindClaim {
+		if res, done, err := b.submitClaim(cmd); done || err != nil {
+			return res, err
+		}
+	}
 	if err := b.check(cmd); err != nil {
 		return result{err: err}, nil
 	}
@@ -100,10 +112,13 @@ func (b *batch) submit(cmd zchat.Command) (result, error) {
 // check applies the rules that depend on the current state.
 func (b *batch) check(cmd zchat.Command) error {
 	switch cmd.Kind {
+	case zchat.KindLogin, zchat.KindClaim:
+		return b.lookAlikeUser(cmd.User)
 	case zchat.KindChannel:
 		if b.hasChannel(cmd.Target) {
 			return zchat.ErrChannelExists
 		}
+		return b.lookAlikeChannel(cmd.Target)
 	case zchat.KindPost:
 		if !b.hasChannel(cmd.Target) {
 			return zchat.ErrNoSuchChannel
@@ -213,10 +228,18 @@ func (b *batch) write(e zchat.Event, hidden bool) error {
 	switch e.Kind {
 	case zchat.KindLogin:
 		_, err = b.st.upsertUser.ExecContext(b.ctx, e.User, int64(e.Clock), e.Time, e.Origin, int64(e.Seq))
+		if !b.hasUser(e.User) {
+			b.userNames.add(zchat.NameKey(e.User), e.User)
+		}
 		b.users[e.User] = struct{}{}
 	case zchat.KindChannel:
 		_, err = b.st.upsertChannel.ExecContext(b.ctx, e.Target, e.User, int64(e.Clock), e.Time, e.Origin, int64(e.Seq))
+		if !b.hasChannel(e.Target) {
+			b.channelNames.add(zchat.NameKey(e.Target), e.Target)
+		}
 		b.channels[e.Target] = struct{}{}
+	case zchat.KindClaim:
+		err = b.writeClaim(e)
 	}
 	if err != nil {
 		return fmt.Errorf("update read model for %s: %w", e.ID(), err)

@@ -218,6 +218,7 @@ type snapshot struct {
 	Users    []string
 	Channels []string
 	Creators map[string]string
+	Claims   map[string]string
 	History  map[string][]zchat.Event
 	Hidden   []string
 	Count    int64
@@ -236,6 +237,9 @@ func observe(t testing.TB, s *Store, users, chans []string) snapshot {
 	}
 	for _, c := range snap.Channels {
 		snap.Creators[c] = creator(t, s, c)
+	}
+	if snap.Claims, err = s.Claims(); err != nil {
+		t.Fatal(err)
 	}
 	for _, c := range chans {
 		if snap.History["#"+c], err = s.History(ctx, zchat.HistoryQuery{Channel: c, Limit: 1000}); err != nil {
@@ -365,8 +369,10 @@ var (
 
 // contestedLogs makes three stores write logs that conflict: the same
 // channels created on several, a request retried on every one, clashing
-// clocks; dora logs in on c only, and c alone creates c-only. It returns
-// the stores and their logs.
+// clocks; dora logs in on c only, and c alone creates c-only; at the end
+// of every log, claims: ann by every store with its own key (b's, at the
+// smallest clock, wins; c's comes next), and one name claimed by one
+// store alone. It returns the stores and their logs.
 func contestedLogs(t *testing.T) (a, b, c *Store, logs [][]zchat.Event) {
 	a, b, c = openT(t, "a", Options{}), openT(t, "b", Options{}), openT(t, "c", Options{})
 	users := contestedUsers[:3]
@@ -398,6 +404,12 @@ func contestedLogs(t *testing.T) (a, b, c *Store, logs [][]zchat.Event) {
 		}
 	}
 	must(t, c, login("dora", 30))
+	must(t, a, claimCmd("ann", keyA, 40))
+	must(t, a, claimCmd("cat", keyA, 41))
+	must(t, b, claimCmd("ann", keyB, 35))
+	must(t, b, claimCmd("ben", keyB, 36))
+	must(t, c, claimCmd("ann", keyC, 36))
+	must(t, c, claimCmd("dora", keyC, 31))
 	logs = [][]zchat.Event{
 		allEvents(t, a)[a.Origin()], allEvents(t, b)[b.Origin()], allEvents(t, c)[c.Origin()],
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"testing"
 
 	"zchat"
@@ -55,6 +56,18 @@ func post(user, ch, text string, clock uint64) zchat.Command {
 
 func private(from, to, text string, clock uint64) zchat.Command {
 	return zchat.Command{Kind: zchat.KindPrivate, User: from, Target: to, Text: text, Clock: clock}
+}
+
+// Valid user keys (Z85 of 32 bytes): a repeated digit below 81 keeps
+// every 5-character group under 2^32.
+var (
+	keyA = strings.Repeat("a", zchat.KeyLen)
+	keyB = strings.Repeat("b", zchat.KeyLen)
+	keyC = strings.Repeat("c", zchat.KeyLen)
+)
+
+func claimCmd(name, key string, clock uint64) zchat.Command {
+	return zchat.Command{Kind: zchat.KindClaim, User: name, Text: key, Clock: clock}
 }
 
 func withReq(cmd zchat.Command, reqID string) zchat.Command {

@@ -76,6 +76,17 @@ CREATE TABLE IF NOT EXISTS channels (
 	origin  TEXT    NOT NULL,
 	seq     INTEGER NOT NULL
 );
+
+-- Claimed names (kind=5 events): the owner's key of each, from the first
+-- claim in (clock, origin, seq) order.
+CREATE TABLE IF NOT EXISTS claims (
+	name   TEXT PRIMARY KEY,
+	key    TEXT    NOT NULL,
+	clock  INTEGER NOT NULL,
+	time   REAL    NOT NULL,
+	origin TEXT    NOT NULL,
+	seq    INTEGER NOT NULL
+);
 `
 
 // writerDSN opens the single read-write connection. synchronous=FULL makes a

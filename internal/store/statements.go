@@ -17,8 +17,10 @@ type statements struct {
 	hideEvent     *sql.Stmt
 	upsertUser    *sql.Stmt
 	upsertChannel *sql.Stmt
+	upsertClaim   *sql.Stmt
 	upsertVector  *sql.Stmt
 	hashAt        *sql.Stmt
+	eventAt       *sql.Stmt
 }
 
 // eventColumns is the column list that scanEvent reads.
@@ -56,10 +58,20 @@ const (
 			origin = excluded.origin, seq = excluded.seq
 		WHERE (excluded.clock, excluded.origin, excluded.seq) < (channels.clock, channels.origin, channels.seq)`
 
+	// The first claim of a name wins, like the first creation of a channel.
+	sqlUpsertClaim = `INSERT INTO claims (name, key, clock, time, origin, seq)
+		VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (name) DO UPDATE SET
+			key = excluded.key, clock = excluded.clock, time = excluded.time,
+			origin = excluded.origin, seq = excluded.seq
+		WHERE (excluded.clock, excluded.origin, excluded.seq) < (claims.clock, claims.origin, claims.seq)`
+
 	sqlUpsertVector = `INSERT INTO vector (origin, seq) VALUES (?, ?)
 		ON CONFLICT (origin) DO UPDATE SET seq = excluded.seq`
 
 	sqlHashAt = `SELECT hash FROM events WHERE origin = ? AND seq = ?`
+
+	sqlEventAt = `SELECT ` + eventColumns + ` FROM events WHERE origin = ? AND seq = ?`
 )
 
 func prepare(ctx context.Context, db *sql.DB) (*statements, error) {
@@ -73,8 +85,10 @@ func prepare(ctx context.Context, db *sql.DB) (*statements, error) {
 		{&st.hideEvent, sqlHideEvent},
 		{&st.upsertUser, sqlUpsertUser},
 		{&st.upsertChannel, sqlUpsertChannel},
+		{&st.upsertClaim, sqlUpsertClaim},
 		{&st.upsertVector, sqlUpsertVector},
 		{&st.hashAt, sqlHashAt},
+		{&st.eventAt, sqlEventAt},
 	} {
 		stmt, err := db.PrepareContext(ctx, p.sql)
 		if err != nil {
@@ -94,15 +108,17 @@ func (st *statements) bind(ctx context.Context, tx *sql.Tx) *statements {
 		hideEvent:     tx.StmtContext(ctx, st.hideEvent),
 		upsertUser:    tx.StmtContext(ctx, st.upsertUser),
 		upsertChannel: tx.StmtContext(ctx, st.upsertChannel),
+		upsertClaim:   tx.StmtContext(ctx, st.upsertClaim),
 		upsertVector:  tx.StmtContext(ctx, st.upsertVector),
 		hashAt:        tx.StmtContext(ctx, st.hashAt),
+		eventAt:       tx.StmtContext(ctx, st.eventAt),
 	}
 }
 
 func (st *statements) close() error {
 	var errs []error
 	for _, stmt := range []*sql.Stmt{st.insertEvent, st.findVisible, st.hideEvent,
-		st.upsertUser, st.upsertChannel, st.upsertVector, st.hashAt} {
+		st.upsertUser, st.upsertChannel, st.upsertClaim, st.upsertVector, st.hashAt, st.eventAt} {
 		if stmt != nil {
 			errs = append(errs, stmt.Close())
 		}

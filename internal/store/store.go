@@ -4,7 +4,7 @@
 // zchat.Events, hash-chained per origin (zchat.ChainHash), the version vector
 // and heads that say which events of every origin are stored and what they
 // chain to, and the read models derived from the log (users, channels,
-// history). The log only grows, except when replication repairs a diverged
+// history, claimed names). The log only grows, except when replication repairs a diverged
 // origin (Truncate). Every write, local command or replicated event, goes through one
 // writer goroutine that validates it against the current state and commits
 // whole batches in one fsynced transaction (group commit), so an answered
@@ -80,7 +80,12 @@ type Store struct {
 	mu       sync.RWMutex
 	users    map[string]struct{}
 	channels map[string]struct{}
+	claims   map[string]claim      // per claimed name: the winning claim
 	heads    map[string]zchat.Head // per origin: the vector's seq and its hash
+	// The names of users and channels by zchat.NameKey, for the writer's
+	// refusal of look-alike names (only the writer reads them).
+	userNames    similarNames
+	channelNames similarNames
 
 	reqs      chan *request
 	quit      chan struct{} // closed by Close: drain the queue and stop
@@ -115,6 +120,7 @@ func Open(dir, name string, opts Options) (*Store, error) {
 		log:      opts.Logger.With("component", "store"),
 		users:    map[string]struct{}{},
 		channels: map[string]struct{}{},
+		claims:   map[string]claim{},
 		heads:    map[string]zchat.Head{},
 		reqs:     make(chan *request, opts.MaxBatch),
 		quit:     make(chan struct{}),
@@ -126,7 +132,7 @@ func Open(dir, name string, opts Options) (*Store, error) {
 	}
 	go s.writeLoop()
 	s.log.Info("store opened", "dir", dir, "origin", s.origin,
-		"events", s.sumVector(), "users", len(s.users), "channels", len(s.channels))
+		"events", s.sumVector(), "users", len(s.users), "channels", len(s.channels), "claims", len(s.claims))
 	return s, nil
 }
 
@@ -191,13 +197,19 @@ func loadOrigin(ctx context.Context, db *sql.DB, name string) (string, error) {
 	return origin, nil
 }
 
-// loadState reads users, channels and the heads into memory.
+// loadState reads users, channels, claims and the heads into memory, and
+// indexes the names by their look-alike key.
 func (s *Store) loadState(ctx context.Context) error {
 	if err := loadNames(ctx, s.wdb, `SELECT name FROM users`, s.users); err != nil {
 		return fmt.Errorf("load users: %w", err)
 	}
 	if err := loadNames(ctx, s.wdb, `SELECT name FROM channels`, s.channels); err != nil {
 		return fmt.Errorf("load channels: %w", err)
+	}
+	s.userNames, s.channelNames = indexNames(s.users), indexNames(s.channels)
+	var err error
+	if s.claims, err = loadClaims(ctx, s.wdb, nil); err != nil {
+		return fmt.Errorf("load claims: %w", err)
 	}
 	if err := loadHeads(ctx, s.wdb, s.heads); err != nil {
 		return fmt.Errorf("load heads: %w", err)

@@ -18,15 +18,17 @@ type truncation struct {
 // truncated is what a committed truncation changed, for memory.
 type truncated struct {
 	removed      int
-	head         zchat.Head // the origin's new head; seq 0: nothing left
-	goneUsers    []string   // users without any login left
-	goneChannels []string   // channels without any creation left
+	head         zchat.Head       // the origin's new head; seq 0: nothing left
+	goneUsers    []string         // users without any login left
+	goneChannels []string         // channels without any creation left
+	goneClaims   []string         // names without any claim left
+	claims       map[string]claim // names whose claim changed: the new winner
 }
 
 // Truncate removes the events of origin with seq >= from, in one
 // transaction, and repairs what was derived from them: a user or channel
-// whose row came from a removed event takes its row from the smallest
-// remaining login or creation (or disappears), the duplicate-request
+// or claimed name whose row came from a removed event takes its row from
+// the smallest remaining login, creation or claim (or disappears), the duplicate-request
 // hiding is recomputed for the request ids of removed posts and private
 // messages, and the vector and head of origin go back to from-1.
 //
@@ -62,7 +64,7 @@ func (s *Store) runTruncate(r *request) {
 	if t.removed > 0 {
 		s.publishTruncation(r.truncate.origin, t)
 		s.log.Warn("truncated a diverged origin", "origin", r.truncate.origin, "from", r.truncate.from,
-			"removed", t.removed, "head", t.head.Seq, "users_gone", t.goneUsers, "channels_gone", t.goneChannels)
+			"removed", t.removed, "head", t.head.Seq, "users_gone", t.goneUsers, "channels_gone", t.goneChannels, "claims_gone", t.goneClaims)
 	}
 	r.reply <- result{removed: t.removed}
 }
@@ -96,8 +98,9 @@ func truncateIn(ctx context.Context, tx *sql.Tx, tr *truncation) (truncated, err
 	}
 	users, err1 := queryNames(ctx, tx, `SELECT name FROM users WHERE origin = ? AND seq >= ?`, tr.origin, from)
 	channels, err2 := queryNames(ctx, tx, `SELECT name FROM channels WHERE origin = ? AND seq >= ?`, tr.origin, from)
-	if err := errors.Join(err1, err2); err != nil {
-		return t, fmt.Errorf("find affected users and channels: %w", err)
+	claims, err3 := queryNames(ctx, tx, `SELECT name FROM claims WHERE origin = ? AND seq >= ?`, tr.origin, from)
+	if err := errors.Join(err1, err2, err3); err != nil {
+		return t, fmt.Errorf("find affected users, channels and claims: %w", err)
 	}
 	res, err := tx.ExecContext(ctx, `DELETE FROM events WHERE origin = ? AND seq >= ?`, tr.origin, from)
 	if err != nil {
@@ -112,6 +115,12 @@ func truncateIn(ctx context.Context, tx *sql.Tx, tr *truncation) (truncated, err
 	}
 	if t.goneChannels, err = channelsModel.recompute(ctx, tx, channels); err != nil {
 		return t, fmt.Errorf("recompute channels: %w", err)
+	}
+	if t.goneClaims, err = claimsModel.recompute(ctx, tx, claims); err != nil {
+		return t, fmt.Errorf("recompute claims: %w", err)
+	}
+	if t.claims, err = loadClaims(ctx, tx, claims); err != nil {
+		return t, fmt.Errorf("read recomputed claims: %w", err)
 	}
 	for _, k := range requests {
 		if _, err := tx.ExecContext(ctx, sqlRehide, k.kind, k.user, k.reqID, k.kind, k.user, k.reqID); err != nil {
@@ -144,9 +153,17 @@ func (s *Store) publishTruncation(origin string, t truncated) {
 	defer s.mu.Unlock()
 	for _, u := range t.goneUsers {
 		delete(s.users, u)
+		s.userNames.remove(u)
 	}
 	for _, c := range t.goneChannels {
 		delete(s.channels, c)
+		s.channelNames.remove(c)
+	}
+	for _, n := range t.goneClaims {
+		delete(s.claims, n)
+	}
+	for n, c := range t.claims {
+		s.claims[n] = c
 	}
 	if t.head.Seq == 0 {
 		delete(s.heads, origin)
@@ -199,15 +216,15 @@ func queryNames(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]s
 	return names, rows.Err()
 }
 
-// readModel is how to repair the rows of one read model. A users or
-// channels row keeps the smallest (clock, origin, seq) event that produced
-// it (see sqlUpsertUser), so the repaired row is the smallest remaining
-// one, read along the index that is already in that order.
+// readModel is how to repair the rows of one read model. A users,
+// channels or claims row keeps the smallest (clock, origin, seq) event that
+// produced it (see sqlUpsertUser), so the repaired row is the smallest
+// remaining one, read along the index that is already in that order.
 type readModel struct {
-	first   string // the first remaining event producing a name: creator, clock, time, origin, seq
-	set     string // update the row from it: [creator,] clock, time, origin, seq, name
-	del     string // delete the row of a name
-	creator bool   // the row stores the creator (channels)
+	first string // the first remaining event producing a name: value, clock, time, origin, seq
+	set   string // update the row from it: [value,] clock, time, origin, seq, name
+	del   string // delete the row of a name
+	value bool   // the row stores the value too (a channel's creator, a claim's key)
 }
 
 var (
@@ -220,9 +237,16 @@ var (
 	channelsModel = readModel{
 		first: `SELECT user, clock, time, origin, seq FROM events
 			WHERE kind = 2 AND target = ? ORDER BY clock, origin, seq LIMIT 1`,
-		set:     `UPDATE channels SET creator = ?, clock = ?, time = ?, origin = ?, seq = ? WHERE name = ?`,
-		del:     `DELETE FROM channels WHERE name = ?`,
-		creator: true,
+		set:   `UPDATE channels SET creator = ?, clock = ?, time = ?, origin = ?, seq = ? WHERE name = ?`,
+		del:   `DELETE FROM channels WHERE name = ?`,
+		value: true,
+	}
+	claimsModel = readModel{
+		first: `SELECT text, clock, time, origin, seq FROM events
+			WHERE kind = 5 AND user = ? ORDER BY clock, origin, seq LIMIT 1`,
+		set:   `UPDATE claims SET key = ?, clock = ?, time = ?, origin = ?, seq = ? WHERE name = ?`,
+		del:   `DELETE FROM claims WHERE name = ?`,
+		value: true,
 	}
 )
 
@@ -243,10 +267,10 @@ const (
 func (m readModel) recompute(ctx context.Context, tx *sql.Tx, names []string) ([]string, error) {
 	var gone []string
 	for _, name := range names {
-		var creator, origin string
+		var value, origin string
 		var clock, seq int64
 		var at float64
-		err := tx.QueryRowContext(ctx, m.first, name).Scan(&creator, &clock, &at, &origin, &seq)
+		err := tx.QueryRowContext(ctx, m.first, name).Scan(&value, &clock, &at, &origin, &seq)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			if _, err := tx.ExecContext(ctx, m.del, name); err != nil {
@@ -258,8 +282,8 @@ func (m readModel) recompute(ctx context.Context, tx *sql.Tx, names []string) ([
 			return nil, err
 		}
 		args := []any{clock, at, origin, seq, name}
-		if m.creator {
-			args = append([]any{creator}, args...)
+		if m.value {
+			args = append([]any{value}, args...)
 		}
 		if _, err := tx.ExecContext(ctx, m.set, args...); err != nil {
 			return nil, err

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"zchat"
@@ -23,17 +24,18 @@ func applyAll(t *testing.T, s *Store, logs ...[]zchat.Event) {
 }
 
 // Truncating an origin leaves the store exactly as if the removed events
-// had never been applied: users and channels rows (a contested channel
-// goes back to the next creator, a user or channel created only by removed
-// events disappears), hidden duplicates, vector, heads and the in-memory
-// state; the removed events can then be applied again.
+// had never been applied: users, channels and claims rows (a contested
+// channel goes back to the next creator, a contested name to the next
+// claim, a user, channel or claim made only by removed events
+// disappears), hidden duplicates, vector, heads and the in-memory state;
+// the removed events can then be applied again.
 func TestTruncateIsLikeNeverApplied(t *testing.T) {
 	_, _, _, logs := contestedLogs(t)
 	full := openT(t, "full", Options{})
 	applyAll(t, full, logs...)
 	want := observe(t, full, contestedUsers, contestedChannels)
 	for o, l := range logs {
-		for _, cut := range []int{1, 4, 5, 8, 11, len(l) - 1, len(l)} {
+		for _, cut := range []int{1, 4, 5, 8, 11, len(l) - 2, len(l) - 1, len(l)} {
 			origin := l[0].Origin
 			t.Run(fmt.Sprintf("%s from %d", origin[:1], cut), func(t *testing.T) {
 				kept := slices.Clone(logs)
@@ -78,6 +80,30 @@ func sameState(t *testing.T, s, ref *Store, when string) {
 			t.Errorf("%s: HasChannel(%s) = %v, want %v", when, c, s.HasChannel(c), ref.HasChannel(c))
 		}
 	}
+	for _, u := range contestedUsers {
+		key, claimed := s.Owner(u)
+		refKey, refClaimed := ref.Owner(u)
+		stored, inDB := got.Claims[u]
+		if key != refKey || claimed != refClaimed || key != stored || claimed != inDB {
+			t.Errorf("%s: Owner(%s) = %.4s, %v; want %.4s, %v (stored: %.4s)", when, u, key, claimed, refKey, refClaimed, stored)
+		}
+	}
+	// The look-alike indexes follow the users and channels: a name like a
+	// removed one is free again, one like a kept one is not. (The writer
+	// is idle: reading its indexes here does not race.)
+	for _, c := range []struct {
+		names         []string
+		index, refIdx similarNames
+	}{{contestedUsers, s.userNames, ref.userNames}, {contestedChannels, s.channelNames, ref.channelNames}} {
+		for _, n := range c.names {
+			like := strings.ToUpper(n)
+			got, _ := c.index.other(zchat.NameKey(like), like)
+			want, _ := c.refIdx.other(zchat.NameKey(like), like)
+			if got != want {
+				t.Errorf("%s: %s looks like %q, want %q", when, like, got, want)
+			}
+		}
+	}
 }
 
 // The contested cuts above exercise what the test is for: check that they
@@ -102,6 +128,16 @@ func TestTruncateCases(t *testing.T) {
 	}
 	if v := s.Vector()[c.Origin()]; v != 3 {
 		t.Errorf("vector of c at %d, want 3", v)
+	}
+	if _, ok := s.Owner("dora"); ok {
+		t.Error("dora's claim survived the removal of c's events that made it")
+	}
+	bLog := logs[1]
+	if _, err := s.Truncate(context.Background(), bLog[0].Origin, uint64(len(bLog)-1)); err != nil {
+		t.Fatal(err)
+	}
+	if key, _ := s.Owner("ann"); key != keyA {
+		t.Errorf("ann owned by %.4s after b's and c's claims went, want a's key", key)
 	}
 	if _, err := s.Truncate(context.Background(), c.Origin(), 1); err != nil {
 		t.Fatal(err)

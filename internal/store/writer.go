@@ -34,8 +34,15 @@ type result struct {
 // commits it as the next event of this origin; it returns once the event is
 // on disk.
 //
-//   - KindLogin is always accepted (every login is stored with its time).
-//   - KindChannel fails with zchat.ErrChannelExists if the channel exists.
+//   - KindLogin is accepted (every login is stored with its time), unless
+//     it is a new user whose zchat.NameKey is an existing user's: that
+//     fails with a zchat.ConfusableError.
+//   - KindChannel fails with zchat.ErrChannelExists if the channel exists,
+//     with a zchat.ConfusableError if it looks like an existing one.
+//   - KindClaim (User: the name, Text: the owner's key) fails with a
+//     zchat.ClaimedError if another key claimed the name, and like a login
+//     if the name looks like another user's; if the same key claimed it,
+//     nothing is written and the result is that claim with Duplicate set.
 //   - KindPost fails with zchat.ErrNoSuchChannel if Target is not a channel.
 //   - KindPrivate fails with zchat.ErrNoSuchUser if Target never logged in.
 //
@@ -70,7 +77,10 @@ func (s *Store) Submit(ctx context.Context, cmd zchat.Command) (zchat.Committed,
 //
 // Applying updates the read models: a login adds its user; a channel event
 // creates the channel or, if it exists, keeps as creator the event smaller in
-// (Clock, Origin, Seq). Posts and private messages are stored even if their
+// (Clock, Origin, Seq); a claim binds its name to its key unless a claim
+// smaller in (Clock, Origin, Seq) did. Nothing replicated is refused for
+// what it says (look-alike names, a name claimed here first): every replica
+// must reach the same state. Posts and private messages are stored even if their
 // channel or recipient is not known here (yet). When two visible posts (or
 // private messages) share (Kind, User, ReqID), the larger one in (Clock,
 // Origin, Seq) is hidden from history on every replica alike.
@@ -250,6 +260,11 @@ func (s *Store) publish(b *batch, requests int, took time.Duration) {
 	for c := range b.channels {
 		s.channels[c] = struct{}{}
 	}
+	for name, c := range b.claims {
+		s.claims[name] = c
+	}
+	s.userNames.merge(b.userNames)
+	s.channelNames.merge(b.channelNames)
 	for o, h := range b.heads {
 		s.heads[o] = h
 	}
@@ -272,7 +287,7 @@ func checkCommand(cmd zchat.Command) error {
 	if cmd.Clock > math.MaxInt64 {
 		return fmt.Errorf("clock %d out of range", cmd.Clock)
 	}
-	return checkShape(cmd.Kind, cmd.User, cmd.Target)
+	return checkShape(cmd.Kind, cmd.User, cmd.Target, cmd.Text)
 }
 
 // checkEvent rejects replicated events that cannot be stored.
@@ -287,12 +302,12 @@ func checkEvent(e zchat.Event) error {
 	case math.IsNaN(e.Time) || math.IsInf(e.Time, 0):
 		return fmt.Errorf("time %v out of range", e.Time) // SQLite would store NaN as NULL
 	}
-	return checkShape(e.Kind, e.User, e.Target)
+	return checkShape(e.Kind, e.User, e.Target, e.Text)
 }
 
 // checkShape checks the fields each kind needs. A channel may have no
 // creator (channels created by a system, not a user).
-func checkShape(kind zchat.Kind, user, target string) error {
+func checkShape(kind zchat.Kind, user, target, text string) error {
 	switch kind {
 	case zchat.KindLogin:
 		if user == "" {
@@ -305,6 +320,10 @@ func checkShape(kind zchat.Kind, user, target string) error {
 	case zchat.KindPost, zchat.KindPrivate:
 		if user == "" || target == "" {
 			return fmt.Errorf("%s without user or target", kind)
+		}
+	case zchat.KindClaim:
+		if user == "" || !zchat.ValidKey(text) {
+			return errors.New("claim without name or valid key")
 		}
 	default:
 		return fmt.Errorf("unknown kind %d", uint8(kind))

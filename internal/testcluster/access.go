@@ -8,6 +8,16 @@ import (
 // Frontend is the broker's endpoint for clients (REQ).
 func (c *Cluster) Frontend() string { return endpoint(c.ports.frontend) }
 
+// SecureFrontend is the broker's endpoint for clients with a user key
+// (CURVE with AccessKey; see AskAs). An insecure cluster has the flag but
+// nothing listens there.
+func (c *Cluster) SecureFrontend() string { return endpoint(c.ports.secureFrontend) }
+
+// SecureXPub is the proxy's endpoint for subscribers with a user key
+// (CURVE with AccessKey; auth.UserClient prepares a SUB for it). An
+// insecure cluster has the flag but nothing listens there.
+func (c *Cluster) SecureXPub() string { return endpoint(c.ports.secureXPub) }
+
 // Backend is the broker's endpoint for servers.
 func (c *Cluster) Backend() string { return endpoint(c.ports.backend) }
 

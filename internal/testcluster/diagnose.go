@@ -78,7 +78,7 @@ func askThrough(newSocket func(zmq.Type) (*zmq.Socket, error), ep string, cluste
 	}
 	defer s.Close()
 	start := time.Now()
-	_, err = askOn(s, cluster, ep, "users", nil, 2*time.Second)
+	_, err = askOn(s, cluster.Client, ep, "users", nil, 2*time.Second)
 	return fmt.Sprintf("%s after %v", errOrOK(err), time.Since(start).Round(time.Millisecond))
 }
 

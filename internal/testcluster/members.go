@@ -36,6 +36,23 @@ func (c *Cluster) ClusterKeyFile() string {
 // ClusterKey is the cluster key (the zero Key for an insecure cluster).
 func (c *Cluster) ClusterKey() auth.Key { return c.key }
 
+// AccessKey is the key pair of the authenticated client ports
+// (SecureFrontend, SecureXPub), derived from the cluster key; clients
+// need its public half. The zero Key for an insecure cluster.
+func (c *Cluster) AccessKey() auth.Key {
+	if c.opts.InsecureCluster {
+		return auth.Key{}
+	}
+	return auth.AccessKey(c.key)
+}
+
+// AskAs is Ask on the broker's secure frontend as the holder of user (a
+// user key; auth.GenerateKey makes one): the servers see the request as
+// user's.
+func (c *Cluster) AskAs(user auth.Key, service string, data map[string]any, timeout time.Duration) (wire.Message, error) {
+	return AskAs(c.SecureFrontend(), c.AccessKey().Public, user, service, data, timeout)
+}
+
 // Membership is what a test uses to act as a member of the cluster: a
 // client of a member endpoint (reference, broker backend, proxy XSUB,
 // peer port) is refused without it.

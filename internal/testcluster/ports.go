@@ -9,7 +9,7 @@ import (
 )
 
 // freePort returns a currently free loopback TCP port outside the
-// standard 5555-5559 range (which a developer's `zchat up` may be using).
+// standard 5555-5561 range (which a developer's `zchat up` may be using).
 func freePort(t testing.TB) int {
 	t.Helper()
 	p, err := freeport.Port()

@@ -30,11 +30,28 @@ func (c *Cluster) waitReady(comp *component) {
 			return err
 		})
 	case comp.name == "broker":
-		c.poll("broker ports", []*component{comp}, nil, func() error { return dialable(c.Frontend(), c.Backend()) })
+		c.poll("broker ports", []*component{comp}, nil, func() error { return dialable(c.brokerPorts()...) })
 		c.WaitServers(c.runningServers()...)
 	case comp.name == "proxy":
-		c.poll("proxy ports", []*component{comp}, nil, func() error { return dialable(c.XSub(), c.XPub()) })
+		c.poll("proxy ports", []*component{comp}, nil, func() error { return dialable(c.proxyPorts()...) })
 	}
+}
+
+// brokerPorts are the broker's endpoints that listen: the secure frontend
+// only with a cluster key.
+func (c *Cluster) brokerPorts() []string {
+	if c.opts.InsecureCluster {
+		return []string{c.Frontend(), c.Backend()}
+	}
+	return []string{c.Frontend(), c.Backend(), c.SecureFrontend()}
+}
+
+// proxyPorts are the proxy's endpoints that listen, likewise.
+func (c *Cluster) proxyPorts() []string {
+	if c.opts.InsecureCluster {
+		return []string{c.XSub(), c.XPub()}
+	}
+	return []string{c.XSub(), c.XPub(), c.SecureXPub()}
 }
 
 // WaitServers waits until requests through the broker have been answered
@@ -136,13 +153,27 @@ func AskWith(cluster auth.Cluster, ep, service string, data map[string]any, time
 		return wire.Message{}, err
 	}
 	defer s.Close()
-	return askOn(s, cluster, ep, service, data, timeout)
+	return askOn(s, cluster.Client, ep, service, data, timeout)
 }
 
-// askOn makes Ask's request on s, a new REQ socket of any context.
-func askOn(s *zmq.Socket, cluster auth.Cluster, ep, service string, data map[string]any, timeout time.Duration) (wire.Message, error) {
+// AskAs is Ask on an authenticated client port (a broker's secure
+// frontend) whose access key has the public half accessPublic, proving
+// the user key user.
+func AskAs(ep, accessPublic string, user auth.Key, service string, data map[string]any, timeout time.Duration) (wire.Message, error) {
+	s, err := zmq.NewSocket(zmq.REQ)
+	if err != nil {
+		return wire.Message{}, err
+	}
+	defer s.Close()
+	prove := func(s *zmq.Socket) error { return auth.UserClient(s, user, accessPublic) }
+	return askOn(s, prove, ep, service, data, timeout)
+}
+
+// askOn makes Ask's request on s, a new REQ socket of any context, after
+// secure has set its security options.
+func askOn(s *zmq.Socket, secure func(*zmq.Socket) error, ep, service string, data map[string]any, timeout time.Duration) (wire.Message, error) {
 	s.SetLinger(0)
-	if err := cluster.Client(s); err != nil {
+	if err := secure(s); err != nil {
 		return wire.Message{}, err
 	}
 	if err := s.Connect(ep); err != nil {

@@ -43,7 +43,10 @@ type Cluster struct {
 	opts  Options
 	env   []string
 	key   auth.Key // the cluster key, unless opts.InsecureCluster
-	ports struct{ frontend, backend, xsub, xpub, reference int }
+	ports struct {
+		frontend, backend, xsub, xpub, reference int
+		secureFrontend, secureXPub               int
+	}
 	mu    sync.Mutex // guards comps for the cleanup
 	comps map[string]*component
 	order []string
@@ -83,9 +86,10 @@ func Start(t testing.TB, opts Options) *Cluster {
 	c.makeKey()
 	c.ports.frontend, c.ports.backend = freePort(t), freePort(t)
 	c.ports.xsub, c.ports.xpub, c.ports.reference = freePort(t), freePort(t), freePort(t)
+	c.ports.secureFrontend, c.ports.secureXPub = freePort(t), freePort(t)
 	c.define("reference", false, "reference", "--bind", c.Reference(), "--data", c.dataDir("reference"))
-	c.define("broker", false, "broker", "--frontend", c.Frontend(), "--backend", c.Backend())
-	c.define("proxy", false, "proxy", "--xsub", c.XSub(), "--xpub", c.XPub())
+	c.define("broker", false, "broker", "--frontend", c.Frontend(), "--secure-frontend", c.SecureFrontend(), "--backend", c.Backend())
+	c.define("proxy", false, "proxy", "--xsub", c.XSub(), "--xpub", c.XPub(), "--secure-xpub", c.SecureXPub())
 	for _, name := range []string{"reference", "broker", "proxy"} {
 		c.launch(c.comps[name])
 	}

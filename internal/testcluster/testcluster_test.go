@@ -8,18 +8,21 @@ import (
 	"time"
 
 	zmq "github.com/pebbe/zmq4"
+
+	"zchat/internal/auth"
 )
 
 func TestInfrastructureOnly(t *testing.T) {
 	c := Start(t, Options{})
-	for _, ep := range []string{c.Frontend(), c.Backend(), c.XSub(), c.XPub(), c.Reference()} {
+	for _, ep := range []string{c.Frontend(), c.Backend(), c.XSub(), c.XPub(), c.Reference(), c.SecureFrontend(), c.SecureXPub()} {
 		var port int
-		if _, err := fmt.Sscanf(ep, "tcp://127.0.0.1:%d", &port); err != nil || port >= 5555 && port <= 5559 {
+		if _, err := fmt.Sscanf(ep, "tcp://127.0.0.1:%d", &port); err != nil || port >= 5555 && port <= 5561 {
 			t.Errorf("endpoint %s: want a free non-standard loopback port", ep)
 		}
 	}
 	assertReferenceAnswers(t, c)
 	assertPublicationsFlow(t, c)
+	assertSecurePublicationsFlow(t, c)
 
 	for _, name := range []string{"reference", "broker", "proxy"} {
 		old := c.Pid(name)
@@ -90,6 +93,37 @@ func assertPublicationsFlow(t *testing.T, c *Cluster) {
 	t.Fatal("no publication through the proxy")
 }
 
+// assertSecurePublicationsFlow publishes through the proxy until a
+// subscriber of the secure XPUB, with a key of its own, receives.
+func assertSecurePublicationsFlow(t *testing.T, c *Cluster) {
+	t.Helper()
+	pub, _ := zmq.NewSocket(zmq.PUB)
+	defer pub.Close()
+	sub, _ := zmq.NewSocket(zmq.SUB)
+	defer sub.Close()
+	pub.SetLinger(0)
+	sub.SetLinger(0)
+	if err := c.Membership().Client(pub); err != nil {
+		t.Fatal(err)
+	}
+	user, _ := auth.GenerateKey()
+	if err := auth.UserClient(sub, user, c.AccessKey().Public); err != nil {
+		t.Fatal(err)
+	}
+	pub.Connect(c.XSub())
+	sub.Connect(c.SecureXPub())
+	sub.SetSubscribe("t")
+	sub.SetRcvtimeo(50 * time.Millisecond)
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		pub.SendMessage("t", "x")
+		if msg, err := sub.RecvMessage(0); err == nil && len(msg) == 2 && msg[1] == "x" {
+			return
+		}
+	}
+	t.Fatal("no publication through the secure XPUB")
+}
+
 // An insecure cluster's member endpoints answer anybody.
 func TestInsecureCluster(t *testing.T) {
 	c := Start(t, Options{InsecureCluster: true})
@@ -100,8 +134,13 @@ func TestInsecureCluster(t *testing.T) {
 		t.Fatalf("reference refused an anonymous client: %v", err)
 	}
 	assertPublicationsFlow(t, c)
-	if logs := c.Logs("broker"); !strings.Contains(logs, "--insecure-cluster") {
-		t.Fatalf("no warning in the broker's log:\n%s", logs)
+	for _, name := range []string{"broker", "proxy"} {
+		if logs := c.Logs(name); !strings.Contains(logs, "--insecure-cluster") || !strings.Contains(logs, "accounts are off") {
+			t.Fatalf("no warning in the %s's log:\n%s", name, logs)
+		}
+	}
+	if dialable(c.SecureFrontend()) == nil || dialable(c.SecureXPub()) == nil || c.AccessKey() != (auth.Key{}) {
+		t.Fatal("an insecure cluster has authenticated client ports")
 	}
 }
 
@@ -127,4 +166,10 @@ func TestServers(t *testing.T) {
 	c.WaitServers("s1", "s2", "s3")
 
 	c.Restart("broker") // waits until all running servers answer again
+
+	// Through the secure frontend, as the holder of a key of one's own.
+	user, _ := auth.GenerateKey()
+	if m, err := c.AskAs(user, "users", nil, 5*time.Second); err != nil || m.Service != "users" {
+		t.Fatalf("users through the secure frontend: %+v, %v", m, err)
+	}
 }

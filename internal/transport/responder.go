@@ -15,6 +15,13 @@ import (
 // goroutine and must always return a reply.
 type Handler func(ctx context.Context, body []byte) []byte
 
+// EnvelopeHandler is a Handler that also reads the request's envelope
+// (every frame before the body), for a server whose peer states facts
+// about the request there: the broker puts a tag in frame 0 (see
+// internal/server). The envelope goes back with the reply as received:
+// the handler must not change it.
+type EnvelopeHandler func(ctx context.Context, envelope [][]byte, body []byte) []byte
+
 // DrainTimeout bounds how long accepted requests may run after shutdown
 // begins: long enough to finish a commit, short enough for an operator.
 const DrainTimeout = 5 * time.Second
@@ -26,8 +33,10 @@ type Responder struct {
 	Socket      *zmq.Socket // owned by Run from the moment it is called
 	MaxInflight int
 	Handle      Handler
-	Log         *slog.Logger
-	inflight    sync.WaitGroup
+	// HandleEnvelope, if set, answers instead of Handle.
+	HandleEnvelope EnvelopeHandler
+	Log            *slog.Logger
+	inflight       sync.WaitGroup
 }
 
 // Run serves until ctx is cancelled, then answers every request already
@@ -95,7 +104,12 @@ func (r *Responder) serve(ctx context.Context, frames [][]byte, sem chan struct{
 	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), DrainTimeout)
 	defer cancel()
 	envelope, body := frames[:len(frames)-1], frames[len(frames)-1]
-	reply := r.Handle(hctx, body)
+	var reply []byte
+	if r.HandleEnvelope != nil {
+		reply = r.HandleEnvelope(hctx, envelope, body)
+	} else {
+		reply = r.Handle(hctx, body)
+	}
 	out <- append(append(make([][]byte, 0, len(frames)), envelope...), reply)
 }
 

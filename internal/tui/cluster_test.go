@@ -8,36 +8,25 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"zchat"
+	"zchat/internal/account"
 	"zchat/internal/client"
 	"zchat/internal/testcluster"
 )
 
-// sessionClient is the Client of the real program: the requests of a
-// client.Client and the subscriptions of its Session.
-type sessionClient struct {
-	*client.Client
-	s *client.Session
-}
-
-func (c sessionClient) Subscribe(ctx context.Context, t client.Topic) error {
-	return c.s.Subscribe(ctx, t)
-}
-
-func (c sessionClient) Unsubscribe(ctx context.Context, t client.Topic) error {
-	return c.s.Unsubscribe(ctx, t)
-}
-
-func (c sessionClient) Messages() <-chan client.Message { return c.s.Messages() }
-
-func dial(t *testing.T, c *testcluster.Cluster, backlog int) sessionClient {
+// dial is the client of the real program on the cluster's authenticated
+// ports, with a key directory of its own: its login loads or makes the
+// user's key.
+func dial(t *testing.T, c *testcluster.Cluster, backlog int) account.Interactive {
 	t.Helper()
-	cl := client.New(client.Config{Broker: c.Frontend(), Proxy: c.XPub()})
+	cl := client.New(client.Config{Broker: c.Frontend(), Proxy: c.XPub(), Secure: &client.Secure{
+		Broker: c.SecureFrontend(), Proxy: c.SecureXPub(), ServerKey: c.AccessKey().Public}})
 	s := client.NewSession(cl, client.ResumeOptions{Backlog: backlog})
 	t.Cleanup(func() { s.Close(); cl.Close() })
-	return sessionClient{cl, s}
+	return account.Interactive{Client: cl, Session: s, Keys: account.Keys{Dir: t.TempDir()}}
 }
 
-// TestAgainstCluster logs in through the interface, joins a channel,
+// TestAgainstCluster logs in through the interface (which makes ana's key
+// and claims the name on the authenticated ports), joins a channel,
 // posts, and receives a post and a private message from another client,
 // all through a real cluster of three servers. The servers acknowledge
 // writes once every one of them has them, so that the setup's requests
@@ -47,16 +36,17 @@ func TestAgainstCluster(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	bob := dial(t, c, 0)
-	must(t, bob.Login(ctx, "bob"))
+	_, err := bob.Login(ctx, "bob")
+	must(t, err)
 	must(t, bob.CreateChannelAs(ctx, "bob", "geral"))
-	_, err := bob.Publish(ctx, "bob", "geral", "before ana came")
+	_, err = bob.Publish(ctx, "bob", "geral", "before ana came")
 	must(t, err)
 	must(t, bob.Subscribe(ctx, client.ChannelTopic("geral")))
 
 	h := start(t, dial(t, c, 50), Options{})
 	h.waitView("user name:")
 	h.typeLine("ana")
-	h.waitView("logged in as ana", "| connected |")
+	h.waitView("created a key for 'ana'", "logged in as ana", "| connected |")
 	h.typeLine("/join geral")
 	h.waitView("joined #geral", "<bob> before ana came")
 

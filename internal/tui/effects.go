@@ -31,7 +31,8 @@ func (m *Model) request(fn func(ctx context.Context) (any, error)) tea.Cmd {
 
 func (m *Model) loginCmd(user string) tea.Cmd {
 	return m.request(func(ctx context.Context) (any, error) {
-		return loggedIn{user}, m.c.Login(ctx, user)
+		notice, err := m.c.Login(ctx, user)
+		return loggedIn{user, notice}, err
 	})
 }
 

@@ -48,19 +48,21 @@ func (f *fakeChat) wait(ctx context.Context) error {
 	}
 }
 
-func (f *fakeChat) Login(ctx context.Context, user string) error {
+// Login claims a new name, with a notice, as a secure client does.
+func (f *fakeChat) Login(ctx context.Context, user string) (string, error) {
 	if err := f.wait(ctx); err != nil {
-		return err
+		return "", err
 	}
 	if user == "bad name" {
-		return &client.ReplyError{Service: "login", Description: "invalid user name"}
+		return "", &client.ReplyError{Service: "login", Description: "invalid user name"}
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if !slices.Contains(f.users, user) {
 		f.users = append(f.users, user)
+		return "created a key for '" + user + "': it now owns the name", nil
 	}
-	return nil
+	return "", nil
 }
 
 func (f *fakeChat) Users(ctx context.Context) ([]string, error) {

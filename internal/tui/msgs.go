@@ -23,7 +23,7 @@ type (
 
 // The bodies of replyMsg.
 type (
-	loggedIn   struct{ user string }
+	loggedIn   struct{ user, notice string }
 	subscribed struct{}
 	usersList  struct {
 		names []string

@@ -24,7 +24,7 @@ func (m *Model) reply(r replyMsg) tea.Cmd {
 func (m *Model) succeeded(body any) tea.Cmd {
 	switch b := body.(type) {
 	case loggedIn:
-		return m.onLogin(b.user)
+		return m.onLogin(b.user, b.notice)
 	case usersList:
 		m.st.users = b.names
 		m.show(b.show, "users", b.names)
@@ -85,11 +85,14 @@ func (m *Model) restore(text string) {
 
 // onLogin starts the chat: the user's inbox, the live messages, and the
 // lists Tab completes from.
-func (m *Model) onLogin(user string) tea.Cmd {
+func (m *Model) onLogin(user, notice string) tea.Cmd {
 	m.st.me = user
 	m.input.Prompt = "> "
 	m.input.Reset()
 	m.resize(m.width, m.height)
+	if notice != "" {
+		m.st.note(notice)
+	}
 	m.st.note(fmt.Sprintf("logged in as %s. Type /help for the commands.", user))
 	return tea.Batch(m.inboxCmd(user), listen(m.c.Messages()),
 		m.usersCmd(false), m.channelsCmd(false), refreshAfter(m.opts.Refresh))

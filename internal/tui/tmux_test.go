@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"zchat/internal/credential"
 	"zchat/internal/testcluster"
 )
 
@@ -70,13 +72,27 @@ func containsAll(s string, want []string) bool {
 }
 
 // TestBinaryInTerminal runs `zchat client` in a terminal against a real
-// cluster.
+// cluster's authenticated ports: with --passphrase it asks before taking
+// the screen (an empty answer: no seal; sealing runs scrypt, tens of
+// seconds in a -race binary, and is tested in process by cmd/zchat), it
+// learns the access key on first use, and the login makes ana's key.
 func TestBinaryInTerminal(t *testing.T) {
 	c := testcluster.Start(t, testcluster.Options{Servers: 1, LogLevel: "info"})
-	tm := newTmux(t, c.Binary(), "--log-level=debug", "client", "--broker", c.Frontend(), "--proxy", c.XPub())
+	keys, known := t.TempDir(), filepath.Join(t.TempDir(), "known_servers")
+	tm := newTmux(t, c.Binary(), "--log-level=debug", "client", "--broker", c.Frontend(), "--proxy", c.XPub(),
+		"--secure-broker", c.SecureFrontend(), "--secure-proxy", c.SecureXPub(),
+		"--keys", keys, "--known-servers", known, "--passphrase")
+	tm.waitScreen("passphrase of your key:")
+	tm.keys("Enter")
 	tm.waitScreen("user name:")
 	tm.keys("ana", "Enter")
-	tm.waitScreen("logged in as ana", "| connected |")
+	tm.waitScreen("created a key for 'ana'", "logged in as ana", "| connected |")
+	if raw, err := os.ReadFile(credential.Path(keys, "ana")); err != nil || !strings.HasPrefix(string(raw), "zchat user key v1") {
+		t.Fatalf("ana's key file: %v\n%s", err, raw)
+	}
+	if b, err := os.ReadFile(known); err != nil || !strings.Contains(string(b), c.AccessKey().Public) {
+		t.Fatalf("the access key was not recorded: %v %q", err, b)
+	}
 	tm.keys("/create news", "Enter")
 	tm.waitScreen("joined #news", "> #news")
 	tm.keys("hello terminal", "Enter")

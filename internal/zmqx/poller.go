@@ -24,7 +24,8 @@ import (
 // and the netpoller watches that instance's descriptor: every signal on a
 // socket's ZMQ_FD wakes whoever polls the instance, so the netpoller sees
 // an edge per signal without the instance ever being read (which would
-// cost a system call per wake-up). The same rules as for Watch apply: the
+// cost a system call per wake-up; Wait looks at it once before it parks,
+// see there). The same rules as for Watch apply: the
 // owner drains every socket (receives until EAGAIN, or asks Readable)
 // before each Wait, and a return from Wait means "look again", which may
 // also come from a signal already handled.
@@ -35,6 +36,7 @@ type Poller struct {
 	ctx      context.Context
 	stop     func() bool // unregisters the context hook
 	deadline time.Time   // of the safety-net timer
+	events   [1]unix.EpollEvent
 }
 
 // NewPoller watches socks for the calling goroutine, their owner, until
@@ -96,15 +98,35 @@ func (p *Poller) Wait(timeout time.Duration) {
 			return
 		}
 	}
-	// Read calls the function, then parks until the descriptor is
-	// signalled (or the deadline), then calls it again: the first call
-	// only says "not yet".
+	// Read forgets any edge the netpoller saw before it (it resets the
+	// descriptor's readiness, expecting the function to read), then calls
+	// the function, then parks until the descriptor is signalled (or the
+	// deadline), then calls it again. A signal that came between the
+	// owner's last receive and this call would be forgotten, and the owner
+	// left waiting with a message there: so the first call looks, without
+	// waiting, whether a socket's ZMQ_FD is signalled (the inner epoll
+	// holds them level-triggered; libzmq clears the signal when it takes
+	// it, so a drained socket's is clear). That is one system call per
+	// wait, none per wake-up.
 	waited := false
-	_ = p.raw.Read(func(uintptr) bool {
-		done := waited
+	_ = p.raw.Read(func(fd uintptr) bool {
+		if waited {
+			return true
+		}
 		waited = true
-		return done
+		return p.signalled(int(fd))
 	})
+}
+
+// signalled tells whether a socket of the epoll instance epfd is
+// signalled now.
+func (p *Poller) signalled(epfd int) bool {
+	for {
+		n, err := unix.EpollWait(epfd, p.events[:], 0)
+		if err != unix.EINTR {
+			return n > 0
+		}
+	}
 }
 
 // Close releases the poller; the sockets stay open. A Wait after Close

@@ -42,6 +42,14 @@ func Bind(zctx *zmq.Context, t zmq.Type, endpoint string, opts Options) (*zmq.So
 	return s, err
 }
 
+// Side is one bound socket of a component: its type, its endpoint and who
+// may connect to it.
+type Side struct {
+	Type     zmq.Type
+	Endpoint string
+	Secure   Secure // nil: the side is open to anyone
+}
+
 // Secure prepares a socket, before it binds, to accept only the peers it
 // should (auth.Cluster.Server is one); release undoes what it set up and
 // is called once the socket is closed.

@@ -44,14 +44,15 @@ type composeFile struct {
 }
 
 // standard is the topology of the original: service names, replicas, and
-// the ports each binds.
+// the ports each binds (with the authenticated client ports, 5560 and
+// 5561).
 var standard = map[string]struct {
 	replicas int
 	binds    map[string]string // ZCHAT_ variable -> endpoint
 }{
 	"reference": {1, map[string]string{"ZCHAT_BIND": "tcp://*:5559"}},
-	"broker":    {1, map[string]string{"ZCHAT_FRONTEND": "tcp://*:5555", "ZCHAT_BACKEND": "tcp://*:5556"}},
-	"proxy":     {1, map[string]string{"ZCHAT_XSUB": "tcp://*:5557", "ZCHAT_XPUB": "tcp://*:5558"}},
+	"broker":    {1, map[string]string{"ZCHAT_FRONTEND": "tcp://*:5555", "ZCHAT_BACKEND": "tcp://*:5556", "ZCHAT_SECURE_FRONTEND": "tcp://*:5560"}},
+	"proxy":     {1, map[string]string{"ZCHAT_XSUB": "tcp://*:5557", "ZCHAT_XPUB": "tcp://*:5558", "ZCHAT_SECURE_XPUB": "tcp://*:5561"}},
 	"server":    {3, nil},
 	"bot":       {2, nil},
 	"client":    {1, nil},

@@ -78,7 +78,7 @@ func newHost(t *testing.T, c composeFile) *host {
 		h.services[name] = true
 		h.dataDirs[name] = filepath.Join(t.TempDir(), name)
 	}
-	for p := 5555; p <= 5559; p++ {
+	for p := 5555; p <= 5561; p++ {
 		h.ports[fmt.Sprint(p)] = freePort(t)
 	}
 	return h

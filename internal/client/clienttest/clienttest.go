@@ -22,6 +22,8 @@ type Server struct {
 	Endpoint string
 	mu       sync.Mutex
 	reqs     []wire.Message
+	callers  []string // the callers' public keys (secure servers only)
+	secure   bool
 	done     chan struct{}
 	stopped  chan struct{}
 }
@@ -31,12 +33,12 @@ func StartServer(t testing.TB, handle func(n int, req wire.Message) []byte) *Ser
 	t.Helper()
 	sock := bindFree(t, zmq.ROUTER)
 	f := &Server{Endpoint: lastEndpoint(t, sock), done: make(chan struct{}), stopped: make(chan struct{})}
-	go f.serve(sock, handle)
+	go f.serve(sock, func(n int, req wire.Message, _ string) []byte { return handle(n, req) })
 	t.Cleanup(func() { close(f.done); <-f.stopped })
 	return f
 }
 
-func (f *Server) serve(sock *zmq.Socket, handle func(int, wire.Message) []byte) {
+func (f *Server) serve(sock *zmq.Socket, handle func(int, wire.Message, string) []byte) {
 	defer close(f.stopped)
 	defer sock.Close()
 	poller := zmq.NewPoller()
@@ -53,18 +55,41 @@ func (f *Server) serve(sock *zmq.Socket, handle func(int, wire.Message) []byte) 
 	}
 }
 
-func (f *Server) answer(sock *zmq.Socket, handle func(int, wire.Message) []byte) {
-	frames, err := sock.RecvMessageBytes(0)
+func (f *Server) answer(sock *zmq.Socket, handle func(int, wire.Message, string) []byte) {
+	var props []string
+	if f.secure {
+		props = []string{"User-Id"}
+	}
+	frames, caller, err := receive(sock, props)
 	if err != nil || len(frames) < 3 {
 		return
 	}
 	req, _ := wire.Decode(frames[len(frames)-1], 0)
 	f.mu.Lock()
 	f.reqs = append(f.reqs, req)
+	f.callers = append(f.callers, caller)
 	n := len(f.reqs)
 	f.mu.Unlock()
-	if reply := handle(n, req); reply != nil {
+	if reply := handle(n, req, caller); reply != nil {
 		_, _ = sock.SendMessage(frames[0], "", reply)
+	}
+}
+
+// receive reads one message and the User-Id of its connection. A ROUTER's
+// routing-id frame carries no metadata: it is read from the frames after.
+func receive(sock *zmq.Socket, props []string) (frames [][]byte, userID string, err error) {
+	for {
+		b, meta, err := sock.RecvBytesWithMetadata(0, props...)
+		if err != nil {
+			return nil, "", err
+		}
+		frames = append(frames, b)
+		if userID == "" {
+			userID = meta["User-Id"]
+		}
+		if more, err := sock.GetRcvmore(); err != nil || !more {
+			return frames, userID, err
+		}
 	}
 }
 
@@ -73,6 +98,14 @@ func (f *Server) Requests() []wire.Message {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]wire.Message(nil), f.reqs...)
+}
+
+// Callers returns the public keys the requests came with, in order ("" on
+// an open server).
+func (f *Server) Callers() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.callers...)
 }
 
 func bindFree(t testing.TB, kind zmq.Type) *zmq.Socket {
@@ -119,7 +152,10 @@ type Publisher struct {
 // StartPublisher starts a Publisher that stops when the test ends.
 func StartPublisher(t testing.TB) *Publisher {
 	t.Helper()
-	sock := bindFree(t, zmq.PUB)
+	return startPublisher(t, bindFree(t, zmq.PUB))
+}
+
+func startPublisher(t testing.TB, sock *zmq.Socket) *Publisher {
 	p := &Publisher{Endpoint: lastEndpoint(t, sock), ops: make(chan func(*zmq.Socket) *zmq.Socket), stopped: make(chan struct{})}
 	go func() {
 		defer close(p.stopped)
